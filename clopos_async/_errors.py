@@ -1,0 +1,248 @@
+"""The one error tree of clopos_async (DESIGN §1).
+
+Every failure a caller can see is a ``CloposError``. aiohttp and tenacity
+exceptions never escape: the transport wraps them with ``raise ... from exc``.
+No message or repr built here may contain a token or a secret, so bodies are
+redacted before they are stored on an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clopos_async._models import RateLimitInfo
+
+#: Body keys whose values never reach an error message, a repr or a log line.
+SECRET_KEYS = frozenset({"token", "client_secret", "x-token", "access_token", "secret"})
+REDACTED = "***"
+
+
+def redact(value: Any) -> Any:
+    """Return ``value`` with every secret-bearing key replaced by ``***``."""
+    if isinstance(value, Mapping):
+        return {
+            k: (REDACTED if str(k).lower() in SECRET_KEYS else redact(v)) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+class CloposError(Exception):
+    """Base class of every error raised by clopos_async."""
+
+
+class ClientValueError(CloposError, ValueError):
+    """A bad argument, caught before anything was sent."""
+
+
+class CloseRejectedError(ClientValueError):
+    """A close that the client refused to send because the server would reject it."""
+
+
+class EmptyPaymentsError(CloseRejectedError):
+    """No payment methods were given; the API requires at least one (API §9.12)."""
+
+
+class NegativeAmountError(CloseRejectedError):
+    """A payment amount is negative."""
+
+
+class UnderpaymentError(CloseRejectedError):
+    """The payments sum to less than the receipt's total."""
+
+
+class OverpaymentError(CloseRejectedError):
+    """The payments sum to more than the receipt's total."""
+
+
+class ReceiptNotOpenError(CloseRejectedError):
+    """The receipt is not open (status 1), so it cannot be closed."""
+
+
+class ClosedAtNotAfterCreatedError(CloseRejectedError):
+    """``closed_at`` is not later than the receipt's ``created_at`` (API §9.12)."""
+
+
+class TransportError(CloposError):
+    """The exchange failed below HTTP: no usable response arrived.
+
+    ``request_sent`` is False only when the request surely never left (the
+    connection could not be made); the exactly-once close relies on it.
+    """
+
+    def __init__(
+        self, reason: str, *, method: str = "", url: str = "", request_sent: bool = True
+    ) -> None:
+        self.reason = reason
+        self.method = method
+        self.url = url
+        self.request_sent = request_sent
+        where = f" ({method} {url})" if method else ""
+        super().__init__(f"{reason}{where}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_transport_error,
+            (type(self), self.reason, self.method, self.url, self.request_sent),
+        )
+
+
+def _rebuild_transport_error(
+    cls: type[TransportError], reason: str, method: str, url: str, request_sent: bool
+) -> TransportError:
+    return cls(reason, method=method, url=url, request_sent=request_sent)
+
+
+class APIConnectionError(TransportError):
+    """The connection could not be made, or broke before a response arrived."""
+
+
+class APITimeoutError(TransportError):
+    """One attempt took longer than the client's per-attempt timeout."""
+
+
+class DecodeError(CloposError):
+    """The body was not JSON, or not the documented shape.
+
+    ``path`` names the offending field, for example ``data[3].created_at``.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.reason = message
+
+
+class APIError(CloposError):
+    """The API answered with an error (a status >= 400, or ``success: false``)."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: str | None,
+        message: str | None,
+        method: str,
+        url: str,
+        body: Any = None,
+        rate_limit: RateLimitInfo | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.method = method
+        self.url = url
+        self.body = redact(body)
+        self.rate_limit = rate_limit
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        code = self.code or "-"
+        message = self.message or "(no message)"
+        return f"{self.status} {code}: {message} ({self.method} {self.url})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only __init__: teach pickle (multiprocessing workers) how to rebuild us.
+        return (_rebuild_api_error, (type(self), self._state()))
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "method": self.method,
+            "url": self.url,
+            "body": self.body,
+            "rate_limit": self.rate_limit,
+        }
+
+
+def _rebuild_api_error(cls: type[APIError], state: dict[str, Any]) -> APIError:
+    return cls(**state)
+
+
+class BadRequestError(APIError):
+    """HTTP 400: missing or invalid parameters (``invalid_parameter``, ``validation_failed``)."""
+
+
+class AuthenticationError(APIError):
+    """HTTP 401, or ``success: false`` at ``/auth``."""
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404: the resource does not exist in the targeted brand and venue."""
+
+
+class ConflictError(APIError):
+    """HTTP 409: a duplicate unique field."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429. ``retry_after`` is how many seconds to wait before the next try."""
+
+    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(**kwargs)
+
+    def _describe(self) -> str:
+        text = super()._describe()
+        if self.retry_after is None:
+            return text
+        return f"{text}; retry after {self.retry_after:.1f}s"
+
+    def _state(self) -> dict[str, Any]:
+        return {**super()._state(), "retry_after": self.retry_after}
+
+
+class ServerError(APIError):
+    """HTTP 5xx, whatever its body."""
+
+
+class GatewayTimeoutError(ServerError):
+    """HTTP 504: the upstream Clopos API did not answer within 8 seconds."""
+
+
+class CloseConflictError(CloposError):
+    """The receipt is closed, but not with the payments this client sent."""
+
+    def __init__(self, receipt_id: int, *, expected: Any, actual: Any) -> None:
+        self.receipt_id = receipt_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"receipt {receipt_id} was closed by someone else: "
+            f"expected payments {expected!r}, found {actual!r}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_close_conflict, (self.receipt_id, self.expected, self.actual))
+
+
+def _rebuild_close_conflict(receipt_id: int, expected: Any, actual: Any) -> CloseConflictError:
+    return CloseConflictError(receipt_id, expected=expected, actual=actual)
+
+
+#: HTTP status -> the APIError subclass raised for it (5xx handled by range).
+ERROR_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+    504: GatewayTimeoutError,
+}
+
+
+def error_class_for_status(status: int) -> type[APIError]:
+    """The error class for an HTTP status: exact match first, then any 5xx, else APIError."""
+    exact = ERROR_BY_STATUS.get(status)
+    if exact is not None:
+        return exact
+    return ServerError if status >= 500 else APIError
