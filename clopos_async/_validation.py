@@ -1,0 +1,306 @@
+"""Argument checks run before anything is sent (DESIGN §2 "Bad input").
+
+Each check returns the normalised value or raises ``ClientValueError`` whose message
+holds the argument's name, its value (a short, never-failing repr) and what is allowed,
+for example ``limit=0 is not allowed: an integer >= 1 is required``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import NoReturn
+
+from clopos_async._errors import ClientValueError
+from clopos_async._protocol import FilterValue
+
+#: The documented sortable receipt fields (API §9.12, the sample ``sorts`` array).
+RECEIPT_SORTS: frozenset[str] = frozenset(
+    {
+        "id",
+        "cid",
+        "user_id",
+        "terminal_id",
+        "table_id",
+        "hall_id",
+        "customer_id",
+        "status",
+        "guests",
+        "total",
+        "subtotal",
+        "totalCost",
+        "gift_total",
+        "remaining",
+        "suspicion",
+        "discount_type",
+        "discount_value",
+        "discount_rate",
+        "service_charge",
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "deleted_at",
+        "products.status",
+        "products.type",
+        "delivery_fee",
+        "loyalty_value",
+        "total_tax",
+    }
+)
+
+#: The receipt relations ``with[N]`` accepts (API §9.12).
+RECEIPT_INCLUDES: frozenset[str] = frozenset(
+    {
+        "receipt_products",
+        "receipt_products.modificators",
+        "receipt_products.product.unit",
+        "receipt_products.product.station",
+    }
+)
+
+#: Receipt status values (API §11: 1 open, 2 closed).
+RECEIPT_STATUSES: frozenset[int] = frozenset({1, 2})
+
+#: Upper bound for concurrency knobs: beyond this the 300/min budget (API §7) is the limit.
+MAX_CONCURRENCY = 64
+
+#: ``asc``/``desc`` and their wire values (API §8: ``sort[1]`` is 1 or -1).
+ORDERS: dict[str, int] = {"asc": 1, "desc": -1}
+
+_REPR_CHARS = 80
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+_WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """A repr that never raises and never floods a message."""
+    try:
+        text = repr(value)
+    except Exception:  # a user's broken __repr__, or an int too long to print
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= _REPR_CHARS else text[: _REPR_CHARS - 3] + "..."
+
+
+def _reject(name: str, value: object, allowed: str) -> NoReturn:
+    raise ClientValueError(f"{name}={_shown(value)} is not allowed: {allowed}")
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    return "one of " + ", ".join(repr(choice) for choice in sorted(choices))
+
+
+def _as_int(value: object) -> int | None:
+    """The value as an int, or None: numbers.Integral admits numpy integers (ids read from
+    a DataFrame); a bool is never taken for a number."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):  # a registered Integral that cannot convert
+        return None
+
+
+# --- numbers and ids ----------------------------------------------------------------------
+
+
+def check_positive_int(name: str, value: object) -> int:
+    """An integer (not a bool) >= 1."""
+    number = _as_int(value)
+    if number is not None and number >= 1:
+        return number
+    _reject(name, value, "an integer >= 1 is required")
+
+
+def check_optional_positive_int(name: str, value: object) -> int | None:
+    """``None`` or an integer >= 1."""
+    return None if value is None else check_positive_int(name, value)
+
+
+def check_id(name: str, value: object) -> int:
+    """A resource id: a positive integer, not a bool."""
+    number = _as_int(value)
+    if number is not None and number >= 1:
+        return number
+    _reject(name, value, "a positive integer id is required")
+
+
+def check_optional_id(name: str, value: object) -> int | None:
+    """``None`` or a positive integer id (``sale_type_id``, ``terminal_id``)."""
+    return None if value is None else check_id(name, value)
+
+
+def check_ids(name: str, values: object) -> list[int]:
+    """An iterable of ids (not a string); the message names the index of a bad one."""
+    if isinstance(values, (str, bytes, bytearray, Mapping)) or not isinstance(values, Iterable):
+        _reject(name, values, "an iterable of positive integer ids is required")
+    return [check_id(f"{name}[{index}]", item) for index, item in enumerate(values)]
+
+
+def check_concurrency(name: str, value: object) -> int:
+    """An integer from 1 to MAX_CONCURRENCY."""
+    number = _as_int(value)
+    if number is not None and 1 <= number <= MAX_CONCURRENCY:
+        return number
+    _reject(name, value, f"an integer from 1 to {MAX_CONCURRENCY} is required")
+
+
+def check_timeout(name: str, value: object) -> float:
+    """A finite real number of seconds > 0 (not a bool)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            seconds = float(value)
+        except (OverflowError, TypeError, ValueError):  # too large, or a half-made Real
+            seconds = math.nan
+        if math.isfinite(seconds) and seconds > 0:
+            return seconds
+    _reject(name, value, "a finite number of seconds > 0 is required")
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def check_date(name: str, value: object) -> date | None:
+    """``None``, a ``date``, a ``datetime`` (its date) or a real ``YYYY-MM-DD`` string."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # before date: a datetime is a date
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # well-formed but not a real day, e.g. 2025-02-30
+    _reject(name, value, "a date, a datetime or a 'YYYY-MM-DD' string of a real day is required")
+
+
+def check_date_range(date_from: date | None, date_to: date | None) -> None:
+    """``date_from`` must not be after ``date_to`` (API §8: an inclusive range)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise ClientValueError(
+            f"date_from={date_from.isoformat()!r} and date_to={date_to.isoformat()!r} "
+            "are not allowed: date_from must be on or before date_to"
+        )
+
+
+def check_closed_at(value: object) -> datetime | None:
+    """``None``, a naive ``datetime`` or a strict ``YYYY-MM-DD HH:mm:ss`` string.
+
+    An aware datetime is refused: the API reads ``closed_at`` as venue local time (§9.12),
+    and silently converting it would pick a zone the caller never meant.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            return value
+        _reject("closed_at", value, "a naive datetime in venue local time is required")
+    if isinstance(value, str) and _DATETIME.fullmatch(value):
+        try:
+            return datetime.strptime(value, _WIRE_DATETIME)
+        except ValueError:
+            pass  # well-formed but not a real moment, e.g. 2025-01-01 25:00:00
+    _reject(
+        "closed_at",
+        value,
+        "None, a naive datetime or a 'YYYY-MM-DD HH:mm:ss' string is required",
+    )
+
+
+# --- list parameters ----------------------------------------------------------------------
+
+
+def check_order(value: object) -> int:
+    """``"asc"``/``"desc"`` (any case), ``1`` or ``-1`` -> the wire value 1/-1."""
+    if isinstance(value, str) and value.lower() in ORDERS:
+        return ORDERS[value.lower()]
+    number = _as_int(value)
+    if number in (1, -1):
+        return number
+    _reject("order", value, "'asc', 'desc', 1 or -1 is required")
+
+
+def check_sort(value: object) -> str:
+    """A documented sortable receipt field (API §9.12)."""
+    if isinstance(value, str) and value in RECEIPT_SORTS:
+        return value
+    _reject("sort", value, _one_of(RECEIPT_SORTS) + " is required")
+
+
+def check_status(value: object) -> int | None:
+    """``None``, 1 (open), 2 (closed) or a ``ReceiptStatus`` (an IntEnum) -> int."""
+    if value is None:
+        return None
+    number = _as_int(value)
+    if number is not None and number in RECEIPT_STATUSES:
+        return number
+    _reject("status", value, "None, 1 (open), 2 (closed) or a ReceiptStatus is required")
+
+
+def check_include(value: object) -> tuple[str, ...]:
+    """A relation name or an iterable of them, each in RECEIPT_INCLUDES; duplicates dropped."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (_check_relation("include", value),)
+    if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        _reject("include", value, "a relation name or an iterable of them is required")
+    relations = [_check_relation(f"include[{i}]", item) for i, item in enumerate(value)]
+    return tuple(dict.fromkeys(relations))  # API §9.12: asking twice adds nothing
+
+
+def _check_relation(name: str, value: object) -> str:
+    if isinstance(value, str) and value in RECEIPT_INCLUDES:
+        return value
+    _reject(name, value, _one_of(RECEIPT_INCLUDES) + " is required")
+
+
+def check_filters(value: object) -> list[tuple[str, FilterValue]]:
+    """``None``, a mapping of name -> value, or a sequence of ``(name, value)`` pairs.
+
+    Values are str, int or bool, or a non-empty list/tuple of str/int (API §8
+    ``filters[N][1][M]``); names are non-empty strings.
+    """
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        pairs: list[object] = list(value.items())
+    elif isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Iterable):
+        _reject("filters", value, "a mapping or a sequence of (name, value) pairs is required")
+    else:
+        pairs = list(value)
+    return [_check_filter(f"filters[{index}]", pair) for index, pair in enumerate(pairs)]
+
+
+def _check_filter(name: str, pair: object) -> tuple[str, FilterValue]:
+    if isinstance(pair, (str, bytes, bytearray)) or not isinstance(pair, Sequence):
+        _reject(name, pair, "a (name, value) pair is required")
+    if len(pair) != 2:
+        _reject(name, pair, "a (name, value) pair is required")
+    field, raw = pair[0], pair[1]
+    if not (isinstance(field, str) and field.strip()):
+        _reject(f"{name}[0]", field, "a non-empty filter name is required")
+    return field, _check_filter_value(f"{name}[1]", raw)
+
+
+def _check_filter_value(name: str, value: object) -> FilterValue:
+    allowed = "a str, int or bool, or a non-empty list/tuple of str or int is required"
+    if isinstance(value, (str, bool)):
+        return value
+    number = _as_int(value)
+    if number is not None:
+        return number
+    if not isinstance(value, (list, tuple)) or not value:
+        _reject(name, value, allowed)
+    items = [item if isinstance(item, str) else _as_int(item) for item in value]
+    if any(item is None for item in items):
+        _reject(name, value, allowed)
+    return tuple(item for item in items if item is not None)
