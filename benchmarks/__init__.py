@@ -1,0 +1,1 @@
+"""Benchmarks for clopos_async; run each with ``python -m benchmarks.<name>``."""
