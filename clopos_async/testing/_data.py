@@ -1,0 +1,544 @@
+"""Seeded synthetic receipts in the wire shape of API §10.1-10.3, as plain dicts.
+
+One job: turn a seeded random stream into receipts whose money adds up exactly.
+
+Money is computed in integer *cents*: integer arithmetic is exact like Decimal and
+several times faster, which keeps a 100,000-receipt build within seconds. Each
+receipt has a money *scale* (API §11 notes both appear on the wire): the
+"integral" scale writes every amount as a JSON integer (8.14 -> ``8140``, like the
+doc's close example), the "fractional" scale as a JSON float with at most two
+decimals (``8.14``, ``12.5``, ``30.0``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+import attrs
+
+_T = TypeVar("_T")
+
+#: (id, name) of the payment methods receipts are paid with (API §10.3, §9.10).
+PAYMENT_METHODS: tuple[tuple[int, str], ...] = ((1, "Cash"), (2, "Card"), (3, "Bonus"))
+#: (id, name, system_type) of the sale types (API §10.12).
+SALE_TYPES: tuple[tuple[int, str, str], ...] = (
+    (1, "In", "IN"),
+    (2, "Delivery", "DELIVERY"),
+    (3, "Takeaway", "TAKEAWAY"),
+)
+USERS: tuple[str, ...] = ("Aysel", "Rashad", "Leyla", "Murad", "Nigar")
+#: unit id -> name, for ``with[]=receipt_products.product.unit``.
+UNITS: dict[int, str] = {1: "pcs", 2: "kg", 3: "portion"}
+#: station id -> (name, type, printable), for ``with[]=receipt_products.product.station``.
+STATIONS: dict[int, tuple[str, int, int]] = {1: ("Kitchen", 1, 1), 2: ("Bar", 0, 1)}
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class CatalogProduct:
+    """One sellable product; ``price`` in cents."""
+
+    id: int
+    name: str
+    type: str
+    price: int
+    barcode: str | None
+    unit_id: int
+    station_id: int
+
+
+CATALOG: tuple[CatalogProduct, ...] = tuple(
+    CatalogProduct(id=i, name=n, type=t, price=p, barcode=b, unit_id=u, station_id=s)
+    for i, (n, t, p, b, u, s) in enumerate(
+        (
+            ("Plov", "DISH", 1250, None, 3, 1),
+            ("Dolma", "DISH", 814, None, 3, 1),
+            ("Lula kebab", "DISH", 1490, None, 3, 1),
+            ("Qutab", "DISH", 350, None, 1, 1),
+            ("Shah pilaf", "DISH", 3000, None, 3, 1),
+            ("Black tea", "GOODS", 200, "4760001000011", 1, 2),
+            ("Ayran", "GOODS", 180, "4760001000028", 1, 2),
+            ("Mineral water", "GOODS", 150, "4760001000035", 1, 2),
+            ("Pakhlava", "GOODS", 95, None, 2, 2),
+            ("Lemonade", "PREPARATION", 425, None, 1, 2),
+            ("Billiards hour", "TIMER", 1000, None, 1, 2),
+        ),
+        start=1,
+    )
+)
+#: (id, name, price in cents) of the modifiers a DISH line may carry.
+MODIFICATORS: tuple[tuple[int, str, int], ...] = (
+    (1, "Extra sauce", 50),
+    (2, "No onion", 0),
+    (3, "Double meat", 400),
+    (4, "Bread basket", 120),
+)
+_MODIFIER_IDS = tuple(mod_id for mod_id, _, _ in MODIFICATORS)
+_MODIFIER_NAMES = {mod_id: name for mod_id, name, _ in MODIFICATORS}
+_MODIFIER_PRICES = {mod_id: price for mod_id, _, price in MODIFICATORS}
+OPEN_ORDER_STATUSES = ("NEW", "SCHEDULED", "IN_PROGRESS", "READY")  # API §11
+CLOSED_ORDER_STATUSES = ("COMPLETED", "COMPLETED", "COMPLETED", "PICKED_UP", "CANCELLED")
+METHOD_NAMES: dict[int, str] = dict(PAYMENT_METHODS)
+
+
+def money(cents: int, integral: bool) -> int | float:
+    """The wire number for ``cents`` in a receipt's scale.
+
+    ``cents / 100`` is the double nearest the exact decimal (IEEE division is
+    correctly rounded), so it always prints with at most two decimals.
+    """
+    return cents * 10 if integral else cents / 100
+
+
+def wire_datetime(moment: datetime) -> str:
+    """``YYYY-MM-DD HH:mm:ss`` (API §11); isoformat is several times faster than strftime."""
+    return moment.isoformat(" ") if not moment.microsecond else moment.isoformat(" ", "seconds")
+
+
+def spread_created_at(rng: random.Random, count: int, start: date, days: int) -> list[datetime]:
+    """``count`` ascending moments over ``days`` days from ``start``, each within 08:00-22:00.
+
+    Ending at 22:00 leaves room for ``add_receipts`` to append later the same day.
+    """
+    opening = datetime.combine(start, time(8, 0))
+    business = 14 * 3600
+    offsets = sorted(
+        (int(rng.random() * days) * 86_400 + int(rng.random() * business)) for _ in range(count)
+    )
+    return [opening + timedelta(seconds=offset) for offset in offsets]
+
+
+def _pick(rng: random.Random, options: Sequence[_T]) -> _T:
+    """``rng.choice`` without its overhead: the build loop draws ~40 values a receipt."""
+    return options[int(rng.random() * len(options))]
+
+
+def _between(rng: random.Random, low: int, high: int) -> int:
+    """``rng.randint`` (inclusive bounds) without its overhead."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class LinePlan:
+    """The compact recipe of a receipt's line items (API §10.2).
+
+    Line dicts are big and only requests with ``with[]=receipt_products`` need
+    them, so a receipt keeps this recipe and :func:`build_lines` makes the dicts
+    on demand, identical every time.
+    """
+
+    receipt_id: int
+    stamp: str
+    integral: bool
+    discount: int  # the receipt-level discount, in cents, shared over the lines
+    items: tuple[tuple[int, int, tuple[int, ...]], ...]  # (product id, count, modifier ids)
+    cid_seed: int
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Generated:
+    """One generated receipt: its wire dict (without ``receipt_products``) and line recipe."""
+
+    receipt: dict[str, Any]
+    lines: LinePlan
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class _Discount:
+    """A receipt-level discount: kind 0 none, 1 percentage, 2 fixed (API §10.1, §11)."""
+
+    kind: int
+    rate: int
+    cents: int
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class _Totals:
+    """A receipt's money, in cents."""
+
+    subtotal: int
+    discount: _Discount
+    service_rate: int
+    service: int
+    delivery: int
+
+    @property
+    def total(self) -> int:
+        return self.subtotal - self.discount.cents + self.service + self.delivery
+
+
+class ReceiptFactory:
+    """Generates receipts from one seeded random stream: same seed, same receipts."""
+
+    def __init__(self, *, seed: int, open_ratio: float, venue_id: int = 1) -> None:
+        self.rng = random.Random(seed)
+        self.open_ratio = open_ratio
+        self.venue_id = venue_id
+        self._daily: dict[date, int] = {}
+        self._monthly: dict[tuple[int, int], int] = {}
+        self._shift_cids: dict[date, str] = {}
+
+    def build(self, receipt_id: int, created_at: datetime) -> Generated:
+        """A receipt with ``receipt_id`` created at ``created_at`` (naive, venue local time)."""
+        rng = self.rng
+        integral = rng.random() < 0.5
+        is_open = rng.random() < self.open_ratio
+        sale_type = _pick(rng, _SALE_TYPE_MIX)
+        items = tuple(self._item() for _ in range(_between(rng, 1, 4)))
+        totals = self._totals(sum(_item_cents(item) for item in items), sale_type[0])
+        receipt = self._receipt(receipt_id, created_at, sale_type, totals, integral)
+        if is_open:
+            _make_open(receipt, totals.total, integral)
+        else:
+            self._make_closed(receipt, created_at, totals.total, integral)
+        plan = LinePlan(
+            receipt_id=receipt_id,
+            stamp=receipt["created_at"],
+            integral=integral,
+            discount=totals.discount.cents,
+            items=items,
+            cid_seed=rng.getrandbits(64),
+        )
+        return Generated(receipt=receipt, lines=plan)
+
+    def _item(self) -> tuple[int, int, tuple[int, ...]]:
+        """(product id, count, modifier ids) of one line."""
+        rng = self.rng
+        product = _pick(rng, CATALOG)
+        count = _pick(rng, (1, 1, 1, 1, 1, 1, 2, 2, 2, 3))
+        # API §10.11: modifiers apply to DISH only; many dishes carry none (`[]`).
+        how_many = _pick(rng, (0, 0, 1, 2)) if product.type == "DISH" else 0
+        chosen = rng.sample(_MODIFIER_IDS, how_many) if how_many else ()
+        return product.id, count, tuple(chosen)
+
+    # --- the receipt (API §10.1) -------------------------------------------------------
+
+    def _totals(self, subtotal: int, sale_type_id: int) -> _Totals:
+        rng = self.rng
+        discount = _pick_discount(rng, subtotal)
+        service_rate = _pick(rng, (0, 0, 10))
+        return _Totals(
+            subtotal=subtotal,
+            discount=discount,
+            service_rate=service_rate,
+            service=(subtotal - discount.cents) * service_rate // 100,
+            delivery=_pick(rng, (300, 500)) if sale_type_id == 2 else 0,
+        )
+
+    def _receipt(
+        self,
+        receipt_id: int,
+        created_at: datetime,
+        sale_type: tuple[int, str, str],
+        totals: _Totals,
+        integral: bool,
+    ) -> dict[str, Any]:
+        """The receipt of API §10.1 as unpaid; ``_make_open``/``_make_closed`` finish it."""
+        people = (_between(self.rng, 1, len(USERS)), _between(self.rng, 1, 3))
+        return {
+            **self._head(receipt_id, sale_type[0], people),
+            **_money_fields(totals, integral),
+            **self._tail(created_at, sale_type, people[0]),
+            **self._additional(created_at, sale_type[0], people, totals, integral),
+        }
+
+    def _head(self, receipt_id: int, sale_type_id: int, people: tuple[int, int]) -> dict[str, Any]:
+        """Identity and status fields; ``people`` is (user id, terminal id)."""
+        rng = self.rng
+        return {
+            "id": receipt_id,
+            "cid": self._uuid(),
+            "venue_id": self.venue_id,
+            "customer_id": _between(rng, 1, 500) if rng.random() < 0.3 else None,
+            "user_id": people[0],
+            "terminal_id": people[1],
+            "sale_type_id": sale_type_id,
+            "source": "web" if rng.random() < 0.15 else "pos",
+            "guests": _between(rng, 1, 6),
+            "status": 2,
+            "order_status": "COMPLETED",
+            "order_number": f"RPO-{receipt_id:05d}" if sale_type_id == 2 else None,
+            "lock": False,
+            "inventory_status": 0,
+            "report_status": 3,
+            "printed": rng.random() < 0.7,
+        }
+
+    def _tail(
+        self, created_at: datetime, sale_type: tuple[int, str, str], user_id: int
+    ) -> dict[str, Any]:
+        """Payments (none yet), texts, meta and timestamps."""
+        rng = self.rng
+        delivery = sale_type[0] == 2
+        stamp = wire_datetime(created_at)
+        return {
+            "payment_methods": [],
+            "fiscal_id": None,
+            "loyalty_type": None,
+            "loyalty_value": None,
+            "address": f"{_between(rng, 1, 200)} Nizami St, Baku" if delivery else None,
+            "description": "Call on arrival" if delivery and rng.random() < 0.3 else None,
+            "meta": _receipt_meta(rng, created_at, sale_type[1], user_id),
+            "properties": self._properties(created_at.date()),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "closed_at": None,
+            "shift_date": created_at.date().isoformat(),
+            "deleted_at": None,
+        }
+
+    def _additional(
+        self,
+        created_at: datetime,
+        sale_type_id: int,
+        people: tuple[int, int],
+        totals: _Totals,
+        integral: bool,
+    ) -> dict[str, Any]:
+        """Additional fields of the OpenAPI/v1 receipt schema (API §10.1), and two unknowns."""
+        rng = self.rng
+        dine_in = sale_type_id == 1
+        return {
+            "cash_shift_cid": self._shift_cid(created_at.date()),
+            "open_by_user_id": people[0],
+            "close_by_user_id": None,
+            "closed_terminal_id": None,
+            "table_id": _between(rng, 1, 30) if dine_in else None,
+            "hall_id": _between(rng, 1, 3) if dine_in else None,
+            "courier_id": _between(rng, 1, 5) if sale_type_id == 2 else None,
+            "is_returns": False,
+            "suspicion": 1 if rng.random() < 0.02 else 0,
+            "totalCost": money(totals.subtotal * 35 // 100, integral),
+            # Keys no field table documents: clients must carry them through unchanged.
+            "rps_discount": 0,
+            "terminal_version": f"2.{14 + people[1]}.3",
+        }
+
+    def _make_closed(
+        self, receipt: dict[str, Any], created_at: datetime, total: int, integral: bool
+    ) -> None:
+        rng = self.rng
+        closed = wire_datetime(created_at + timedelta(minutes=_between(rng, 5, 90)))
+        payments = _split_payment(total, rng)
+        by_method = dict(payments)
+        receipt.update(
+            status=2,
+            order_status=_pick(rng, CLOSED_ORDER_STATUSES),
+            closed_at=closed,
+            updated_at=closed,
+            payment_methods=[
+                {"id": method, "name": METHOD_NAMES[method], "amount": money(cents, integral)}
+                for method, cents in payments
+            ],
+            by_cash=money(by_method.get(1, 0), integral),
+            by_card=money(by_method.get(2, 0), integral),
+            fiscal_id=f"FSC{int(rng.random() * 16**10):010X}" if rng.random() < 0.8 else None,
+            close_by_user_id=receipt["user_id"],
+            closed_terminal_id=receipt["terminal_id"],
+        )
+        receipt["meta"]["check_close_event"].update(checked=True, operated_at=closed)
+
+    def _properties(self, day: date) -> dict[str, int]:
+        """Per-day and per-month running numbers (API §10.1 ``properties``)."""
+        month = (day.year, day.month)
+        self._daily[day] = self._daily.get(day, 0) + 1
+        self._monthly[month] = self._monthly.get(month, 0) + 1
+        return {"daily_id": self._daily[day], "monthly_id": self._monthly[month]}
+
+    def _shift_cid(self, day: date) -> str:
+        if day not in self._shift_cids:
+            self._shift_cids[day] = self._uuid()
+        return self._shift_cids[day]
+
+    def _uuid(self) -> str:
+        return _uuid(self.rng)
+
+
+def build_lines(plan: LinePlan) -> list[dict[str, Any]]:
+    """The full line dicts of a receipt (every optional part included), from its recipe."""
+    rng = random.Random(plan.cid_seed)
+    lines = [_line(plan, index, item, rng) for index, item in enumerate(plan.items, start=1)]
+    _share_receipt_discount(lines, [_item_cents(item) for item in plan.items], plan)
+    return lines
+
+
+def _line(
+    plan: LinePlan, index: int, item: tuple[int, int, tuple[int, ...]], rng: random.Random
+) -> dict[str, Any]:
+    product_id, count, modifier_ids = item
+    product = CATALOG[product_id - 1]
+    integral = plan.integral
+    subtotal = _item_cents(item)
+    meta_product, relation = _PRODUCT_PARTS[product_id, integral]
+    return {
+        "id": plan.receipt_id * 10 + index,
+        "cid": _uuid(rng),
+        "receipt_id": plan.receipt_id,
+        "product_id": product_id,
+        "count": count,
+        "portion_size": 1,
+        "total": money(subtotal, integral),
+        "price": money(product.price, integral),
+        "subtotal": money(subtotal, integral),
+        "is_gift": False,
+        "discount_type": 0,
+        "discount_value": 0,
+        "discount_rate": 0,
+        "total_discount": money(0, integral),
+        "receipt_discount": money(0, integral),
+        "loyalty_type": None,
+        "loyalty_value": None,
+        "cost": money(subtotal * 35 // 100, integral),
+        "meta": {"product": meta_product},
+        "modificators": [_modificator(m, plan.receipt_id, integral) for m in modifier_ids],
+        "product": relation,
+        "created_at": plan.stamp,
+        "updated_at": plan.stamp,
+        "deleted_at": None,
+    }
+
+
+def _item_cents(item: tuple[int, int, tuple[int, ...]]) -> int:
+    product_id, count, modifier_ids = item
+    unit = CATALOG[product_id - 1].price + sum(_MODIFIER_PRICES[m] for m in modifier_ids)
+    return unit * count
+
+
+def _uuid(rng: random.Random) -> str:
+    """A random (version 4) UUID string from a seeded stream."""
+    digits = f"{rng.getrandbits(128):032x}"
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:]}"
+
+
+#: Sale type draws: 60 % dine-in, 20 % delivery, 20 % takeaway.
+_SALE_TYPE_MIX = (SALE_TYPES[0],) * 3 + (SALE_TYPES[1], SALE_TYPES[2])
+
+
+def _catalog_parts(product: CatalogProduct, integral: bool) -> tuple[dict[str, Any], ...]:
+    """``meta.product`` and the ``product`` relation (with ``unit`` and ``station``)."""
+    price = money(product.price, integral)
+    station_name, station_type, printable = STATIONS[product.station_id]
+    meta = {"name": product.name, "type": product.type, "price": price, "barcode": product.barcode}
+    relation = {
+        "id": product.id,
+        "name": product.name,
+        "type": product.type,
+        "price": price,
+        "unit_id": product.unit_id,
+        "station_id": product.station_id,
+        "unit": {"id": product.unit_id, "name": UNITS[product.unit_id]},
+        "station": {
+            "id": product.station_id,
+            "name": station_name,
+            "status": 1,
+            "type": station_type,
+            "printable": printable,
+        },
+    }
+    return meta, relation
+
+
+_PRODUCT_PARTS = {
+    (product.id, integral): _catalog_parts(product, integral)
+    for product in CATALOG
+    for integral in (True, False)
+}
+
+
+def _money_fields(totals: _Totals, integral: bool) -> dict[str, Any]:
+    """The money block of API §10.1 for an unpaid receipt (payments come with the close)."""
+    discount = totals.discount
+    fixed = discount.kind == 2
+    tax = totals.total * 18 // 118  # inclusive VAT share
+    return {
+        "total": money(totals.total, integral),
+        "subtotal": money(totals.subtotal, integral),
+        "original_subtotal": money(totals.subtotal, integral),
+        "gift_total": money(0, integral),
+        "discount_type": discount.kind,
+        "discount_value": money(discount.cents, integral) if fixed else discount.rate,
+        "discount_rate": discount.rate,
+        "total_discount": money(discount.cents, integral),
+        "service_charge": totals.service_rate,
+        "service_charge_value": money(totals.service, integral),
+        "delivery_fee": money(totals.delivery, integral),
+        "remaining": money(0, integral),
+        "i_tax": money(tax, integral),
+        "e_tax": money(0, integral),
+        "total_tax": money(tax, integral),
+        "by_cash": money(0, integral),
+        "by_card": money(0, integral),
+    }
+
+
+def _receipt_meta(
+    rng: random.Random, created_at: datetime, sale_type_name: str, user_id: int
+) -> dict[str, Any]:
+    return {
+        "preprint_count": _between(rng, 0, 2),
+        "sale_type": {"name": sale_type_name},
+        "user": {"name": USERS[user_id - 1]},
+        "terminal_updated_at": int(created_at.timestamp()) * 1000,  # ms, API §11
+        "availiableDeposit": 0,  # sic, API §10.1
+        "check_close_event": {"checked": False, "operated_at": None, "fails": []},
+    }
+
+
+def _modificator(mod_id: int, receipt_id: int, integral: bool) -> dict[str, Any]:
+    name, price = _MODIFIER_NAMES[mod_id], _MODIFIER_PRICES[mod_id]
+    return {
+        "id": receipt_id * 100 + mod_id,
+        "modificator_id": mod_id,
+        "name": name,
+        "count": 1,
+        "price": money(price, integral),
+    }
+
+
+def _pick_discount(rng: random.Random, subtotal: int) -> _Discount:
+    draw = rng.random()
+    if draw < 0.1:
+        rate = _pick(rng, (5, 10, 15))
+        return _Discount(kind=1, rate=rate, cents=subtotal * rate // 100)
+    if draw < 0.2:
+        return _Discount(kind=2, rate=0, cents=min(subtotal // 2, _pick(rng, (100, 200, 500))))
+    return _Discount(kind=0, rate=0, cents=0)
+
+
+def _share_receipt_discount(
+    lines: list[dict[str, Any]], line_cents: list[int], plan: LinePlan
+) -> None:
+    """Spread the receipt discount over the lines; the last line takes the rounding rest."""
+    discount = plan.discount
+    if not discount:
+        return
+    subtotal = sum(line_cents)
+    left = discount
+    for position, (line, cents) in enumerate(zip(lines, line_cents, strict=True)):
+        share = left if position == len(lines) - 1 else discount * cents // subtotal
+        left -= share
+        line["receipt_discount"] = money(share, plan.integral)
+        line["total"] = money(cents - share, plan.integral)
+
+
+def _split_payment(total: int, rng: random.Random) -> list[tuple[int, int]]:
+    """Payments as (method id, cents) that sum exactly to ``total``."""
+    draw = rng.random()
+    if draw < 0.6 or total < 300:
+        return [(_pick(rng, (1, 2)), total)]
+    first = total * _between(rng, 20, 80) // 100
+    if draw < 0.9:
+        return [(1, first), (2, total - first)]
+    bonus = min(total - first - 1, _pick(rng, (100, 200)))
+    return [(1, first), (2, total - first - bonus), (3, bonus)]
+
+
+def _make_open(receipt: dict[str, Any], total: int, integral: bool) -> None:
+    """An open receipt (status 1) is unpaid: no payments and ``remaining`` is the total."""
+    receipt.update(
+        status=1,
+        order_status=OPEN_ORDER_STATUSES[receipt["id"] % len(OPEN_ORDER_STATUSES)],
+        remaining=money(total, integral),
+    )

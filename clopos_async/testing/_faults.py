@@ -1,0 +1,193 @@
+"""The sandbox's scripted fault plan: which requests misbehave, and how.
+
+One job: describe faults, match them to requests by method, path pattern and
+attempt number, and build the error replies they inject. The server applies
+the ones that need the network (delays, dropped connections).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
+
+import attrs
+
+from clopos_async._errors import ClientValueError
+from clopos_async.testing._wire import Reply, error_reply
+
+ResetWhen = Literal["before", "after"]
+
+#: The ``error`` slug an injected status carries unless one is given (API §6.2, §6.3).
+DEFAULT_SLUGS: dict[int, str] = {
+    400: "invalid_parameter",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+DEFAULT_MESSAGES: dict[int, str] = {
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "The upstream Clopos API did not answer within 8 seconds",  # API §6.2
+}
+#: ``RateLimit-Reset`` / ``Retry-After`` of an injected 429 unless headers say otherwise.
+INJECTED_RETRY_AFTER = 1
+
+
+def _attempt_set(attempts: Iterable[int] | None) -> frozenset[int] | None:
+    if attempts is None:
+        return None
+    chosen = frozenset(attempts)
+    if not chosen or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in chosen):
+        raise ClientValueError(
+            f"attempts={sorted(chosen, key=repr)!r} is not allowed: "
+            "1-based attempt numbers (ints >= 1), at least one"
+        )
+    return chosen
+
+
+def _method(method: str) -> str:
+    if not isinstance(method, str) or not method:
+        raise ClientValueError(f"method={method!r} is not allowed: an HTTP method or '*'")
+    return method.upper()
+
+
+def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    return dict(headers or {})
+
+
+@attrs.define(kw_only=True, eq=False)
+class Fault:
+    """One scripted misbehaviour. Mutable on purpose: it counts what it matched.
+
+    ``matched`` counts requests with this fault's method and path since it was
+    added; ``hits`` counts the ones it fired on. Bad arguments raise
+    ``ClientValueError`` when the fault is made.
+    """
+
+    path: str
+    method: str = attrs.field(default="*", converter=_method)
+    attempts: frozenset[int] | None = attrs.field(default=None, converter=_attempt_set)
+    status: int | None = None
+    error: str | None = None
+    message: str | None = None
+    headers: dict[str, str] = attrs.field(factory=dict, converter=_headers)
+    delay: float = 0.0
+    reset: ResetWhen | None = None
+    malformed: bool = False
+    success_false: bool = False
+    expire_token: bool = False
+    matched: int = 0
+    hits: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        _check_path(self.path)
+        outcomes = [self.status is not None, self.reset is not None]
+        outcomes += [self.malformed, self.success_false, self.expire_token]
+        if sum(outcomes) > 1:
+            raise ClientValueError(
+                "status, reset, malformed, success_false and expire_token are exclusive: "
+                f"got {sum(outcomes)} of them; register one fault per outcome"
+            )
+        _check_status(self.status)
+        _check_reset(self.reset)
+        _check_delay(self.delay)
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)
+
+    def status_reply(self, rate_limit: int) -> Reply:
+        """The error envelope for an injected ``status`` (API §6.1)."""
+        status = self.status or 500
+        slug = self.error or DEFAULT_SLUGS.get(status, "error")
+        message = self.message or DEFAULT_MESSAGES.get(status, f"Injected HTTP {status}")
+        reply = error_reply(status, slug, message)
+        if status == 429:
+            reset = str(INJECTED_RETRY_AFTER)
+            reply = reply.with_headers(
+                {
+                    "RateLimit-Limit": str(rate_limit),
+                    "RateLimit-Remaining": "0",
+                    "RateLimit-Reset": reset,
+                    "Retry-After": reset,
+                }
+            )
+        return reply.with_headers(self.headers)
+
+    def success_false_reply(self) -> Reply:
+        """HTTP 200 with ``success: false`` (API §6.1: branch on success, not status)."""
+        message = self.message or "Rejected with HTTP 200 (injected)"
+        reply = error_reply(200, self.error or "invalid_parameter", message)
+        return reply.with_headers(self.headers)
+
+
+def _check_path(path: object) -> None:
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ClientValueError(
+            f"path={path!r} is not allowed: a pattern relative to the API root, like '/receipts/*'"
+        )
+
+
+def _check_status(status: int | None) -> None:
+    if status is not None and (isinstance(status, bool) or status not in range(400, 600)):
+        raise ClientValueError(f"status={status!r} is not allowed: an HTTP error status 400-599")
+
+
+def _check_reset(reset: object) -> None:
+    if reset not in (None, "before", "after"):
+        raise ClientValueError(f"reset={reset!r} is not allowed: 'before', 'after' or None")
+
+
+def _check_delay(delay: object) -> None:
+    if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
+        raise ClientValueError(f"delay={delay!r} is not allowed: a number of seconds >= 0")
+
+
+class FaultPlan:
+    """The ordered faults of a sandbox; the first one that fires on a request wins."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        self._faults.append(fault)
+        return fault
+
+    def remove(self, fault: Fault) -> None:
+        self._faults.remove(fault)
+
+    def clear(self) -> None:
+        self._faults.clear()
+
+    def __iter__(self) -> Iterator[Fault]:
+        return iter(list(self._faults))
+
+    def __len__(self) -> int:
+        return len(self._faults)
+
+    def match(self, method: str, path: str) -> Fault | None:
+        """Count this request on every matching fault; return the first that fires."""
+        fired: Fault | None = None
+        for fault in self._faults:
+            if not fault.matches(method, path):
+                continue
+            fault.matched += 1
+            if fired is None and (fault.attempts is None or fault.matched in fault.attempts):
+                fired = fault
+        if fired is not None:
+            fired.hits += 1
+        return fired
+
+    def reset_hits(self) -> None:
+        for fault in self._faults:
+            fault.hits = 0

@@ -1,0 +1,175 @@
+"""Parse the bracket-notation query of ``GET /receipts`` (API §8, §9.12).
+
+One job: turn raw ``(key, value)`` pairs into a validated ``ReceiptQuery``, or a
+400 ``invalid_parameter`` that names the parameter, its value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+
+from clopos_async.testing._wire import Rejected
+
+#: Relations ``with[N]`` / ``with[]`` may load on receipts (API §9.12).
+INCLUDES: tuple[str, ...] = (
+    "receipt_products",
+    "receipt_products.modificators",
+    "receipt_products.product.unit",
+    "receipt_products.product.station",
+)
+#: The ``sorts`` array of the receipts list (API §9.12), in the documented order.
+SORTS: tuple[str, ...] = (
+    "id", "cid", "user_id", "terminal_id", "table_id", "hall_id", "customer_id", "status",
+    "guests", "total", "subtotal", "totalCost", "gift_total", "remaining", "suspicion",
+    "discount_type", "discount_value", "discount_rate", "service_charge", "created_at",
+    "updated_at", "closed_at", "deleted_at", "products.status", "products.type",
+    "delivery_fee", "loyalty_value", "total_tax",
+)  # fmt: skip
+#: Fields ``filters[N][0]`` may name on receipts (API §9.12: "commonly" these three).
+FILTER_FIELDS: tuple[str, ...] = ("status", "sale_type_id", "terminal_id")
+MAX_LIMIT = 200  # API §8: receipts 1-200 (SDK docstring; "typically 200")
+_MAX_DIGITS = 18  # longer numbers are nonsense here, and int() of huge strings is slow
+
+_WITH = re.compile(r"with\[(\d*)\]")
+_FILTER = re.compile(r"filters\[(\d+)\]\[([01])\](?:\[(\d+)\])?")
+_FAMILIES = ("with", "filters", "sort", "date")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Filter:
+    """``filters[N][0]`` = field, ``filters[N][1]`` (or ``[1][M]``) = accepted values."""
+
+    field: str
+    values: frozenset[int]
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ReceiptQuery:
+    """A validated receipts list request."""
+
+    page: int = 1
+    limit: int = 50
+    sort: str = "created_at"
+    descending: bool = True
+    date_from: date | None = None
+    date_to: date | None = None
+    includes: frozenset[str] = frozenset()
+    filters: tuple[Filter, ...] = ()
+
+
+def invalid(name: str, value: str, allowed: str) -> Rejected:
+    return Rejected(400, "invalid_parameter", f"{name}={value!r} is invalid: {allowed}")
+
+
+def parse_receipt_list(pairs: Iterable[tuple[str, str]]) -> ReceiptQuery:
+    """The ``ReceiptQuery`` of a ``GET /receipts`` query string (API §8)."""
+    pairs = tuple(pairs)
+    scalars = _scalars(pairs)
+    sort_order = scalars.get("sort[1]", "-1")
+    if sort_order not in ("1", "-1"):
+        raise Rejected(400, "invalid_parameter", "sort[1] must be 1 or -1")
+    sort = scalars.get("sort[0]", "created_at")
+    if sort not in SORTS:
+        raise invalid("sort[0]", sort, f"one of {', '.join(SORTS)}")
+    return ReceiptQuery(
+        page=_integer(scalars, "page", 1, low=1, high=None),
+        limit=_integer(scalars, "limit", 50, low=1, high=MAX_LIMIT),
+        sort=sort,
+        descending=sort_order == "-1",
+        date_from=_date(scalars, "date[0]"),
+        date_to=_date(scalars, "date[1]"),
+        includes=parse_includes(pairs),
+        filters=_filters(pairs),
+    )
+
+
+def parse_includes(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The relations asked with ``with[N]=…`` or ``with[]=…`` (API §8: both forms exist)."""
+    found = set()
+    for key, value in pairs:
+        if _WITH.fullmatch(key):
+            if value not in INCLUDES:
+                raise invalid(key, value, f"one of {', '.join(INCLUDES)}")
+            found.add(value)
+        elif key == "with" or (key.startswith("with[") and not _WITH.fullmatch(key)):
+            raise invalid(key, value, "use with[N]=relation or with[]=relation (API §8)")
+    return frozenset(found)
+
+
+def _scalars(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Single-valued parameters; the last occurrence wins, as in PHP. Bad brackets are 400."""
+    known = {"page", "limit", "sort[0]", "sort[1]", "date[0]", "date[1]"}
+    scalars: dict[str, str] = {}
+    for key, value in pairs:
+        if key in known:
+            scalars[key] = value
+        elif key.split("[", 1)[0] in ("sort", "date") and key not in known:
+            raise invalid(key, value, "use sort[0], sort[1], date[0] or date[1] (API §8)")
+    return scalars
+
+
+def _integer(
+    scalars: dict[str, str], name: str, default: int, *, low: int, high: int | None
+) -> int:
+    raw = scalars.get(name)
+    if raw is None:
+        return default
+    allowed = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
+        raise invalid(name, raw, allowed)
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        raise invalid(name, raw, allowed)
+    return value
+
+
+def _date(scalars: dict[str, str], name: str) -> date | None:
+    raw = scalars.get(name)
+    if raw is None:
+        return None
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise invalid(name, raw, "a date YYYY-MM-DD") from None
+
+
+def _filters(pairs: tuple[tuple[str, str], ...]) -> tuple[Filter, ...]:
+    """``filters[N][0]=field`` with ``filters[N][1]=value`` or ``filters[N][1][M]=value``."""
+    fields: dict[str, str] = {}
+    values: dict[str, dict[str, str]] = {}
+    for key, value in pairs:
+        match = _FILTER.fullmatch(key)
+        if match is None:
+            if key == "filters" or key.startswith("filters["):
+                raise invalid(key, value, "use filters[N][0]=field and filters[N][1]=value")
+            continue
+        index, part, member = match[1], match[2], match[3]
+        if part == "0" and member is None:
+            fields[index] = value
+        elif part == "1":
+            values.setdefault(index, {})["" if member is None else member] = value
+        else:
+            raise invalid(key, value, "filters[N][0] holds a field name, not an array")
+    indexes = sorted(set(fields) | set(values), key=lambda index: (len(index), index))
+    return tuple(_filter(index, fields.get(index), values.get(index)) for index in indexes)
+
+
+def _filter(index: str, field: str | None, raw_values: dict[str, str] | None) -> Filter:
+    if field is None or not raw_values:
+        missing = f"filters[{index}][0]" if field is None else f"filters[{index}][1]"
+        raise Rejected(400, "invalid_parameter", f"{missing} is missing")
+    if field not in FILTER_FIELDS:
+        raise invalid(f"filters[{index}][0]", field, f"one of {', '.join(FILTER_FIELDS)}")
+    numbers = set()
+    for raw in raw_values.values():
+        if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
+            raise invalid(f"filters[{index}][1]", raw, f"{field} takes integer values")
+        numbers.add(int(raw))
+    return Filter(field=field, values=frozenset(numbers))

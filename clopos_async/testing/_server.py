@@ -1,0 +1,456 @@
+"""``SandboxServer``: an in-process Clopos Open API v2 simulator on aiohttp.web (DESIGN §4).
+
+One job: run the simulated API on a loopback port, apply the scripted fault plan
+and latency around the gateway, and expose the state and hooks tests assert on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import hashlib
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+import attrs
+import orjson
+import yarl
+from aiohttp import web
+
+from clopos_async._config import Credentials
+from clopos_async._errors import ClientValueError
+from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
+from clopos_async.testing._gateway import Gateway
+from clopos_async.testing._handlers import ReceiptsEndpoints
+from clopos_async.testing._limits import RateTier
+from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._query import INCLUDES
+from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._store import ReceiptStore, next_moments
+from clopos_async.testing._tokens import TokenIssuer
+from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
+
+API_ROOT = "/open-api/v2"  # API §1: every path hangs under /open-api/v2
+DEFAULT_START = date(2025, 8, 1)
+DEFAULT_AUTH_LIMIT = RateTier(60)  # API §7 tier 1: 60 /auth requests a minute per IP
+DEFAULT_FLOOD_LIMIT = RateTier(600)  # tier 2: 600 failed requests a minute per IP
+DEFAULT_TENANT_LIMIT = RateTier(300)  # tier 3: 300 requests a minute per integrator:brand
+_SHUTDOWN_TIMEOUT = 0.5  # seconds stop() waits for handlers still sleeping on faults
+_MAX_BODY = 8 * 1024 * 1024
+
+logger = logging.getLogger(__name__)
+
+
+def _check(name: str, value: Any, ok: bool, allowed: str) -> None:
+    if not ok:
+        raise ClientValueError(f"SandboxServer({name}={value!r}) is not allowed: {allowed}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _sandbox_credentials(seed: int) -> Credentials:
+    secret = hashlib.sha256(f"clopos-sandbox:{seed}".encode()).hexdigest()[:40]
+    return Credentials(
+        client_id=f"sandbox-client-{seed}",
+        client_secret=secret,
+        brand="sandbox",
+        integrator_id="test_sandbox",  # API §3.2: test integrators' ids start with test_
+    )
+
+
+class SandboxServer:
+    """A running simulation of the Clopos Open API v2 on ``host:port``.
+
+    ``async with SandboxServer(receipts=500) as sandbox:`` starts it; point a client
+    at ``sandbox.base_url`` with ``sandbox.credentials`` (or use ``sandbox.client()``).
+
+    Receipts are seeded (``seed``): ids 1..N ascending with ``created_at``, spread
+    over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
+    them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
+    time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
+    ``None`` to switch it off.
+
+    Attributes tests read: ``log`` (every request, in order of arrival),
+    ``closes`` (every close applied by ``POST /receipts/{id}/close``),
+    ``max_in_flight``, ``faults`` and ``issued_tokens``.
+    """
+
+    def __init__(
+        self,
+        *,
+        receipts: int = 200,
+        seed: int = 0,
+        start: date = DEFAULT_START,
+        days: int = 31,
+        token_ttl: int = 3600,
+        latency: float = 0.0,
+        auth_limit: RateTier | None = DEFAULT_AUTH_LIMIT,
+        flood_limit: RateTier | None = DEFAULT_FLOOD_LIMIT,
+        tenant_limit: RateTier | None = DEFAULT_TENANT_LIMIT,
+        open_ratio: float = 0.1,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        _check_arguments(receipts, seed, days, token_ttl, latency, open_ratio, port)
+        _check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self.credentials = _sandbox_credentials(seed)
+        self.faults = FaultPlan()
+        self.closes: list[CloseRecord] = []
+        self.log: list[LoggedRequest] = []
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._tenant_requests = (tenant_limit or DEFAULT_TENANT_LIMIT).requests
+        self._store = ReceiptStore.generate(
+            receipts=receipts, seed=seed, start=start, days=days, open_ratio=open_ratio
+        )
+        self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
+        receipts_api = ReceiptsEndpoints(self._store, self.closes)
+        tiers = (auth_limit, flood_limit, tenant_limit)
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers)
+        self._runner: web.AppRunner | None = None
+        self._base_url: str | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def __aenter__(self) -> SandboxServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen on ``host:port`` (port 0 picks a free one). Starting twice is a no-op."""
+        if self._runner is not None:
+            return
+        app = web.Application(client_max_size=_MAX_BODY)
+        app.router.add_route("*", "/{tail:.*}", self._serve)
+        runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_TIMEOUT
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        host, port = runner.addresses[0][:2]
+        self._runner = runner
+        self._base_url = str(yarl.URL.build(scheme="http", host=host, port=port, path=API_ROOT))
+
+    async def stop(self) -> None:
+        """Stop listening; handlers still sleeping on faults are cancelled."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port/open-api/v2``; only while the server runs."""
+        if self._base_url is None or self._runner is None:
+            raise RuntimeError("the SandboxServer is not running: use `async with` or start()")
+        return self._base_url
+
+    def client(self, **kwargs: Any) -> Any:
+        """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set)."""
+        import importlib
+
+        package = importlib.import_module("clopos_async")
+        options: dict[str, Any] = {"credentials": self.credentials, "base_url": self.base_url}
+        options.update(kwargs)
+        return package.CloposClient(**options)
+
+    # --- fault plan --------------------------------------------------------------------
+
+    def fault(
+        self,
+        path: str,
+        *,
+        method: str = "*",
+        attempts: Iterable[int] | None = None,
+        status: int | None = None,
+        error: str | None = None,
+        message: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        delay: float = 0.0,
+        reset: ResetWhen | None = None,
+        malformed: bool = False,
+        success_false: bool = False,
+        expire_token: bool = False,
+    ) -> Fault:
+        """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
+
+        The fault matches requests by ``method`` (``"*"`` for any) and by the fnmatch
+        pattern ``path`` on the path under the API root (``"/receipts/*/close"``).
+        ``attempts`` picks the 1-based ordinals, counted over the requests matching
+        this fault since it was added, on which it fires (``None``: every one). When
+        it fires, ``delay`` seconds pass first, then one outcome:
+
+        - ``status``: that HTTP error with the envelope ``{success: false, error,
+          message}`` (``error`` defaults to a slug for the status; a 429 also gets
+          ``RateLimit-*`` and ``Retry-After`` headers);
+        - ``reset="before"``: the connection drops and the endpoint never runs;
+        - ``reset="after"``: the endpoint runs (a close IS applied), then the
+          connection drops without the answer;
+        - ``malformed``: the endpoint runs, the answer is HTTP 200 with a body that
+          is not JSON;
+        - ``success_false``: HTTP 200 ``{success: false, error, message}``;
+        - ``expire_token``: every token expires, then the request is handled.
+
+        With none of them the request is only delayed. ``headers`` are added to the
+        answer. The first registered fault that fires wins.
+        """
+        fault = Fault(
+            path=path,
+            method=method,
+            attempts=attempts,
+            status=status,
+            error=error,
+            message=message,
+            headers=headers,
+            delay=delay,
+            reset=reset,
+            malformed=malformed,
+            success_false=success_false,
+            expire_token=expire_token,
+        )
+        return self.faults.add(fault)
+
+    # --- state and hooks ---------------------------------------------------------------
+
+    def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
+        """Create ``n`` receipts; by default after the newest one, one second apart."""
+        _check("n", n, _is_int(n) and n >= 0, "an int >= 0")
+        ok = created_at is None or (isinstance(created_at, datetime) and created_at.tzinfo is None)
+        _check("created_at", created_at, ok, "a naive datetime (venue local time) or None")
+        moments = next_moments(self._store.newest_created_at(), n, created_at)
+        return self._store.add(moments)
+
+    def receipt(self, receipt_id: int, *, include: Iterable[str] = ()) -> dict[str, Any]:
+        """The receipt's current wire dict (a deep copy), with ``include`` relations."""
+        self._require_receipt(receipt_id)
+        wanted = frozenset(include)
+        unknown = sorted(wanted - set(INCLUDES))
+        _check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
+        return dict(orjson.loads(self._store.wire_bytes(receipt_id, wanted)))
+
+    def receipt_ids(
+        self,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        status: int | None = None,
+    ) -> list[int]:
+        """Ascending ids created in the inclusive day range, with ``status`` if given."""
+        return self._store.ids(date_from=date_from, date_to=date_to, status=status)
+
+    def close_directly(
+        self,
+        receipt_id: int,
+        payment_methods: list[dict[str, Any]],
+        closed_at: str | None = None,
+    ) -> None:
+        """Close a receipt as "someone else" would (the POS): not recorded in ``closes``."""
+        self._require_receipt(receipt_id)
+        now = datetime.now()
+        try:
+            order = parse_close_body(orjson.dumps({"payment_methods": payment_methods}))
+            moment = now if closed_at is None else parse_wire_datetime(closed_at, "closed_at")
+        except Rejected as rejected:
+            raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
+        receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
+        self._store.replace(receipt_id, receipt)
+
+    @property
+    def issued_tokens(self) -> list[str]:
+        """Every token ``POST /auth`` has issued, oldest first (to assert none leaks)."""
+        return self._issuer.issued()
+
+    def expire_tokens(self) -> None:
+        """Every token issued so far is expired: its next use gets 401 ``Token expired``."""
+        self._issuer.expire_all()
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
+        """Logged requests with ``method`` (any case) and a path matching fnmatch ``path``."""
+        wanted = None if method is None else method.upper()
+        return [
+            entry
+            for entry in self.log
+            if (wanted is None or entry.method == wanted)
+            and (path is None or fnmatch.fnmatchcase(entry.path, path))
+        ]
+
+    def reset_stats(self) -> None:
+        """Clear ``log``, ``closes``, ``max_in_flight`` and fault hit counts (not data)."""
+        self.log.clear()
+        self.closes.clear()
+        self.max_in_flight = self._in_flight
+        self.faults.reset_hits()
+
+    def _require_receipt(self, receipt_id: int) -> None:
+        if receipt_id not in self._store:
+            raise ClientValueError(
+                f"receipt_id={receipt_id!r} is not allowed: no such receipt in this sandbox"
+            )
+
+    # --- serving -----------------------------------------------------------------------
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        self._in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        call = _call_of(request)
+        entry = self._arrived(call)
+        status = 0
+        try:
+            call = attrs.evolve(call, body=await request.read())
+            reply = await self._respond(call)
+            if reply is None:
+                _drop_connection(request)
+                return web.Response(status=204)  # never written: the transport is closed
+            status = reply.status
+            return _response(reply)
+        finally:
+            self._in_flight -= 1
+            self._finished(entry, status)
+
+    async def _respond(self, call: Call) -> Reply | None:
+        """The reply to send, or None to drop the connection without one."""
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        fault = self.faults.match(call.method, call.path)
+        if fault is None:
+            return self._handle(call)
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        return self._apply(fault, call)
+
+    def _apply(self, fault: Fault, call: Call) -> Reply | None:
+        if fault.reset == "before":
+            return None
+        if fault.status is not None:
+            return fault.status_reply(self._tenant_requests)
+        if fault.success_false:
+            return fault.success_false_reply()
+        if fault.expire_token:
+            self.expire_tokens()
+        reply = self._handle(call)
+        if fault.reset == "after":
+            return None  # the endpoint ran (a close IS applied); the answer is lost
+        if fault.malformed:
+            # A strict prefix of a JSON object is never valid JSON.
+            reply = attrs.evolve(reply, status=200, body=reply.body[: len(reply.body) // 2])
+        return reply.with_headers(fault.headers)
+
+    def _handle(self, call: Call) -> Reply:
+        try:
+            return self._gateway.handle(call)
+        except Exception:
+            # API §6.2: an unhandled gateway error is a 500; log it so tests see why.
+            logger.exception("sandbox failed on %s %s", call.method, call.path)
+            return error_reply(500, "internal_error", "Unhandled gateway error")
+
+    def _arrived(self, call: Call) -> LoggedRequest:
+        """Log a request as it arrives (status 0 until answered), so tests see it at once."""
+        entry = LoggedRequest(
+            method=call.method,
+            path=call.path,
+            query=list(call.query),
+            status=0,
+            started=time.monotonic(),
+            elapsed=0.0,
+            rate_limited=False,
+            headers=logged_headers(call.headers),
+        )
+        self.log.append(entry)
+        return entry
+
+    def _finished(self, entry: LoggedRequest, status: int) -> None:
+        """Replace the arrival entry with the outcome (unless reset_stats dropped it)."""
+        final = attrs.evolve(
+            entry,
+            status=status,
+            elapsed=time.monotonic() - entry.started,
+            rate_limited=status == 429,
+        )
+        for index in range(len(self.log) - 1, -1, -1):
+            if self.log[index] is entry:
+                self.log[index] = final
+                return
+
+
+def _check_arguments(
+    receipts: int,
+    seed: int,
+    days: int,
+    token_ttl: int,
+    latency: float,
+    open_ratio: float,
+    port: int,
+) -> None:
+    _check("receipts", receipts, _is_int(receipts) and receipts >= 0, "an int >= 0")
+    _check("seed", seed, _is_int(seed), "an int")
+    _check("days", days, _is_int(days) and days >= 1, "an int >= 1")
+    _check("token_ttl", token_ttl, _is_int(token_ttl) and token_ttl >= 1, "an int >= 1 (seconds)")
+    _check("latency", latency, _is_seconds(latency), "a number of seconds >= 0")
+    _check("open_ratio", open_ratio, _is_ratio(open_ratio), "a number from 0 to 1")
+    _check("port", port, _is_int(port) and 0 <= port <= 65535, "an int from 0 to 65535")
+
+
+def _check_tiers(**tiers: RateTier | None) -> None:
+    for name, tier in tiers.items():
+        _check(name, tier, tier is None or isinstance(tier, RateTier), "a RateTier or None")
+
+
+def _is_seconds(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def _is_ratio(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _relative_path(path: str) -> str:
+    """The path under the API root (``/receipts/5``); other paths stay as they are."""
+    if path == API_ROOT or path.startswith(API_ROOT + "/"):
+        return path[len(API_ROOT) :] or "/"
+    return path
+
+
+def _call_of(request: web.Request) -> Call:
+    return Call(
+        method=request.method,
+        path=_relative_path(request.path),
+        query=tuple(request.rel_url.query.items()),
+        headers=request.headers,
+        body=b"",
+        ip=request.remote or "unknown",
+        received=time.perf_counter(),
+    )
+
+
+def _response(reply: Reply) -> web.Response:
+    headers = {"Content-Type": "application/json"}
+    headers.update(reply.headers)
+    return web.Response(status=reply.status, body=reply.body, headers=headers)
+
+
+def _drop_connection(request: web.Request) -> None:
+    """Close the socket with no response: clients see a disconnect or reset."""
+    request.protocol.force_close()
+    transport = request.transport
+    if transport is not None:
+        transport.close()
