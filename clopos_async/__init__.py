@@ -1,0 +1,94 @@
+"""clopos_async: an asyncio SDK for the Clopos Open API v2.
+
+Import everything from here; the underscored modules are internal.
+"""
+
+from __future__ import annotations
+
+from clopos_async._client import CloposClient
+from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
+from clopos_async._converters import converter
+from clopos_async._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientValueError,
+    CloposError,
+    CloseConflictError,
+    ClosedAtNotAfterCreatedError,
+    CloseRejectedError,
+    ConflictError,
+    DecodeError,
+    EmptyPaymentsError,
+    GatewayTimeoutError,
+    NegativeAmountError,
+    NotFoundError,
+    OverpaymentError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReceiptNotOpenError,
+    ServerError,
+    TransportError,
+    UnderpaymentError,
+)
+from clopos_async._models import (
+    ClosedReceipt,
+    OrderStatus,
+    Page,
+    PaymentMethod,
+    RateLimitInfo,
+    Receipt,
+    ReceiptProduct,
+    ReceiptStatus,
+)
+from clopos_async._pagination import Pager
+from clopos_async._pipeline import ClientStats
+from clopos_async._ratelimit import LimiterBackend, MemoryBackend
+from clopos_async._version import __version__
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientStats",
+    "ClientValueError",
+    "CloposClient",
+    "CloposError",
+    "CloseConflictError",
+    "CloseRejectedError",
+    "ClosedAtNotAfterCreatedError",
+    "ClosedReceipt",
+    "ConflictError",
+    "Credentials",
+    "DecodeError",
+    "EmptyPaymentsError",
+    "GatewayTimeoutError",
+    "LimiterBackend",
+    "MemoryBackend",
+    "NegativeAmountError",
+    "NotFoundError",
+    "OrderStatus",
+    "OverpaymentError",
+    "Page",
+    "Pager",
+    "PaymentMethod",
+    "PermissionDeniedError",
+    "RateLimit",
+    "RateLimitError",
+    "RateLimitInfo",
+    "Receipt",
+    "ReceiptNotOpenError",
+    "ReceiptProduct",
+    "ReceiptStatus",
+    "RetryPolicy",
+    "ServerError",
+    "TransportError",
+    "UnderpaymentError",
+    "__version__",
+    "converter",
+]

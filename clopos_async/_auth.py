@@ -1,0 +1,90 @@
+"""The token manager: one valid ``x-token`` for every request (API §3, DESIGN §2 Auth).
+
+Tokens are minted lazily at ``POST /auth`` and re-minted before ``expires_at``
+with a single refresh in flight, however many requests wait for it. A 401
+clears only the token the failed request carried (compare-and-clear), so a
+late 401 from an old token never throws away a fresh one. The HTTP work of
+minting is the client's: this module only decides *when* and keeps the value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+#: Refresh this long before ``expires_at`` (capped at half the lifetime; DESIGN §2).
+REFRESH_MARGIN = 60.0
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Token:
+    """A JWT and when it stops being accepted. The value never shows in a repr."""
+
+    value: str = attrs.field(repr=False)
+    expires_at: float
+    lifetime: float
+
+    def usable_at(self, now: float) -> bool:
+        """True while the token may still be sent: before its refresh point."""
+        margin = min(REFRESH_MARGIN, self.lifetime / 2)
+        return now < self.expires_at - margin
+
+
+#: Mints a fresh token (the client's ``POST /auth`` exchange).
+Minter = Callable[[], Awaitable[Token]]
+
+
+class TokenManager:
+    """Hands out the current token; mints one when there is none or it is near expiry."""
+
+    def __init__(self, mint: Minter, *, clock: Callable[[], float] = time.time) -> None:
+        self._mint = mint
+        self._clock = clock
+        self._token: Token | None = None
+        self._refresh: asyncio.Future[Token] | None = None
+        self.refreshes = 0
+
+    async def get(self) -> Token:
+        """The current token, minting one (once, for all waiters) if needed."""
+        token = self._token
+        if token is not None and token.usable_at(self._clock()):
+            return token
+        if self._refresh is None:
+            self._refresh = asyncio.ensure_future(self._mint_and_store())
+            self._refresh.add_done_callback(self._refresh_done)
+        # shield: one waiter giving up must not cancel the mint the others wait on.
+        return await asyncio.shield(self._refresh)
+
+    def invalidate(self, token: Token) -> None:
+        """Forget ``token`` if it is still the current one (a 401 came back for it)."""
+        if self._token is token:
+            self._token = None
+
+    async def _mint_and_store(self) -> Token:
+        token = await self._mint()
+        self._token = token
+        self.refreshes += 1
+        return token
+
+    def _refresh_done(self, future: asyncio.Future[Token]) -> None:
+        self._refresh = None
+        if not future.cancelled():
+            # Mark a failure as seen: every waiter already received it.
+            future.exception()
+
+
+class StaticToken:
+    """A token the caller supplied: never refreshed, and a 401 is final."""
+
+    def __init__(self, value: str) -> None:
+        self._token = Token(value=value, expires_at=float("inf"), lifetime=float("inf"))
+        self.refreshes = 0
+
+    async def get(self) -> Token:
+        return self._token
+
+    def invalidate(self, token: Token) -> None:
+        """Nothing to do: a static token cannot be replaced."""

@@ -1,0 +1,283 @@
+"""CloposClient: construction, validation, lifecycle and wiring (DESIGN §1).
+
+The client owns (or borrows) an aiohttp session and wires the pipeline that
+every resource call goes through. ``with_options`` gives a view with other
+per-call limits that shares the session, limiter, token and stats.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import orjson
+
+from clopos_async._clock import Clock, SystemClock
+from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
+from clopos_async._errors import ClientValueError
+from clopos_async._http import Transport
+from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
+from clopos_async._ratelimit import RateLimiter
+from clopos_async._receipts import Receipts
+from clopos_async._retry import RetryRunner, Safety
+from clopos_async._validation import check_positive_int, check_timeout
+from clopos_async._version import __version__
+
+USER_AGENT = f"clopos-async/{__version__}"
+
+#: Methods that may be repeated without changing the outcome (API §12).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT"})
+
+ENV_CREDENTIALS = (
+    "CLOPOS_CLIENT_ID",
+    "CLOPOS_CLIENT_SECRET",
+    "CLOPOS_BRAND",
+    "CLOPOS_INTEGRATOR_ID",
+)
+
+
+class CloposClient:
+    """The asyncio client of the Clopos Open API v2.
+
+    Use it as ``async with CloposClient(credentials=...) as clopos:`` or call
+    ``await clopos.close()``. A ``session`` passed in is borrowed, never closed.
+    """
+
+    receipts: Receipts
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials | None = None,
+        token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        venue_id: int | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 - frozen, shared safely
+        max_concurrency: int = 8,
+        session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        _check_auth(credentials, token)
+        self._base_url = _check_base_url(base_url)
+        self._venue_id = _check_venue(venue_id)
+        self._timeout = check_timeout("timeout", timeout)
+        self._retry_policy = retry if retry is not None else RetryPolicy()
+        self._rate_limit = rate_limit
+        self._max_concurrency = check_positive_int("max_concurrency", max_concurrency)
+        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._credentials = credentials
+        self._static_token = token
+        self._stats = ClientStats()
+        self._transport = Transport(self._base_url, session=session, clock=self._clock.monotonic)
+        self._pipeline = self._build_pipeline()
+        self._options: dict[str, Any] = {}
+        self.receipts = Receipts(self)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> CloposClient:
+        """Build a client from the ``CLOPOS_*`` environment (the only place it is read)."""
+        return cls(**{**settings_from_env(os.environ), **overrides})
+
+    # -- lifecycle -----------------------------------------------------------
+
+    async def __aenter__(self) -> CloposClient:
+        self._transport.session()  # fail fast on a closed client; open inside the loop
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session this client created; a borrowed one is left open.
+
+        Views made by ``with_options`` share the session, so closing any closes all.
+        """
+        await self._transport.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    @property
+    def stats(self) -> ClientStats:
+        """Requests, retries, 429s, token refreshes and pacing waits so far."""
+        return self._stats
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+    ) -> CloposClient:
+        """A view of this client with other per-call limits; it shares everything else."""
+        view = copy.copy(self)
+        options = dict(self._options)
+        if timeout is not None:
+            options["timeout"] = check_timeout("timeout", timeout)
+        if deadline is not None:
+            options["deadline"] = check_timeout("deadline", deadline)
+        view._options = options
+        view.receipts = Receipts(view)
+        return view
+
+    def __repr__(self) -> str:
+        auth = "credentials" if self._credentials is not None else "token"
+        brand = f", brand={self._credentials.brand!r}" if self._credentials else ""
+        return f"CloposClient(base_url={self._base_url!r}{brand}, auth={auth})"
+
+    # -- calls -----------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        json: Any = None,
+        safe: bool | None = None,
+    ) -> dict[str, Any]:
+        """Send one API call and return its success envelope (``data`` and friends).
+
+        The escape hatch for endpoints without a resource yet. ``safe`` says
+        whether the call may be repeated after an ambiguous failure; by
+        default GET/PATCH/PUT are safe and POST is not.
+        """
+        method = method.upper()
+        if safe is None:
+            safe = method in SAFE_METHODS
+        call = Call(
+            method=method,
+            path=path if path.startswith("/") else f"/{path}",
+            params=tuple(params),
+            body=None if json is None else orjson.dumps(json),
+            safety=Safety.SAFE if safe else Safety.UNSAFE,
+            timeout=self._options.get("timeout"),
+            deadline=self._options.get("deadline"),
+        )
+        return await self._pipeline.send(call)
+
+    def _build_pipeline(self) -> Pipeline:
+        return Pipeline(
+            transport=self._transport,
+            credentials=self._credentials,
+            token=self._static_token,
+            headers=self._default_headers(),
+            timeout=self._timeout,
+            retry=RetryRunner(
+                self._retry_policy,
+                clock=self._clock.monotonic,
+                sleep=self._clock.sleep,
+                on_retry=self._log_retry,
+            ),
+            limiter=self._build_limiter(),
+            max_concurrency=self._max_concurrency,
+            clock=self._clock,
+            stats=self._stats,
+        )
+
+    def _build_limiter(self) -> RateLimiter | None:
+        if self._rate_limit is None:
+            return None
+        from clopos_async._ratelimit import MemoryBackend
+
+        backend = self._rate_limit.backend or MemoryBackend(self._clock.monotonic)
+        return RateLimiter(
+            requests=self._rate_limit.requests,
+            window=self._rate_limit.window,
+            auth_requests=self._rate_limit.auth_requests,
+            backend=backend,
+            sleep=self._clock.sleep,
+        )
+
+    def _default_headers(self) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if self._venue_id is not None:
+            headers["x-venue"] = str(self._venue_id)  # API §4: per-request venue override
+        return headers
+
+    def _log_retry(self, exc: BaseException, attempt: int, wait: float) -> None:
+        self._stats.retries += 1
+        logger.warning(
+            "retrying in %.2fs after %s (attempt %d of %d): %s",
+            wait,
+            describe_failure(exc),
+            attempt,
+            self._retry_policy.max_attempts,
+            exc,
+        )
+
+
+def _check_auth(credentials: object, token: object) -> None:
+    if (credentials is None) == (token is None):
+        raise ClientValueError(
+            "exactly one of credentials= or token= is required "
+            f"(got credentials={'set' if credentials is not None else None}, "
+            f"token={'set' if token is not None else None})"
+        )
+    if credentials is not None and not isinstance(credentials, Credentials):
+        raise ClientValueError(
+            f"credentials={type(credentials).__name__} is not allowed: a Credentials is required"
+        )
+    if token is not None and (not isinstance(token, str) or not token):
+        raise ClientValueError("token=*** is not allowed: a non-empty string is required")
+
+
+def _check_base_url(base_url: object) -> str:
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ClientValueError(
+            f"base_url={base_url!r} is not allowed: an http:// or https:// URL is required"
+        )
+    return base_url.rstrip("/")
+
+
+def _check_venue(venue_id: object) -> int | None:
+    if venue_id is None:
+        return None
+    return check_positive_int("venue_id", venue_id)
+
+
+def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Constructor arguments from ``CLOPOS_*`` variables (DESIGN §2: credentials first)."""
+    settings: dict[str, Any] = {}
+    values = [environ.get(name, "") for name in ENV_CREDENTIALS]
+    if all(values):
+        client_id, client_secret, brand, integrator_id = values
+        settings["credentials"] = Credentials(
+            client_id=client_id,
+            client_secret=client_secret,
+            brand=brand,
+            integrator_id=integrator_id,
+        )
+    elif environ.get("CLOPOS_TOKEN"):
+        settings["token"] = environ["CLOPOS_TOKEN"]
+    else:
+        missing = ", ".join(n for n, v in zip(ENV_CREDENTIALS, values, strict=True) if not v)
+        raise ClientValueError(
+            f"set all of {', '.join(ENV_CREDENTIALS)}, or CLOPOS_TOKEN "
+            f"(missing: {missing}; CLOPOS_TOKEN is not set either)"
+        )
+    if environ.get("CLOPOS_BASE_URL"):
+        settings["base_url"] = environ["CLOPOS_BASE_URL"]
+    if environ.get("CLOPOS_VENUE_ID"):
+        settings["venue_id"] = _venue_from_env(environ["CLOPOS_VENUE_ID"])
+    return settings
+
+
+def _venue_from_env(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ClientValueError(
+            f"CLOPOS_VENUE_ID={raw!r} is not allowed: a positive integer is required"
+        ) from None

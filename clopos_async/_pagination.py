@@ -1,0 +1,148 @@
+"""The pager: ``await`` one page, ``async for`` every item, ``.pages()`` every page.
+
+A pager sends nothing until it is awaited or iterated. A sweep follows these
+rules (DESIGN §2 Pagination):
+
+* the newest response's ``total`` decides where the sweep ends, so a total
+  that grows mid-sweep extends it; a short page ends it; no page past the end
+  is ever requested and every page is fetched exactly once;
+* items are de-duplicated by key (rows shift between pages when receipts
+  arrive during a newest-first sweep);
+* ``max_items`` caps both the items yielded and the pages requested;
+* ``concurrency=N`` keeps up to N page requests in flight and still yields in
+  page order;
+* ``next_page`` is the first page not yet fully yielded: iterating the same
+  pager again after a failure resumes there, remembering what it yielded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Hashable
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from clopos_async._models import Page
+from clopos_async._window import OrderedWindow
+
+T = TypeVar("T")
+
+FetchPage = Callable[[int], Awaitable[Page[T]]]
+
+
+class Pager(Generic[T]):
+    """A lazy, resumable sweep over a paginated list endpoint."""
+
+    def __init__(
+        self,
+        fetch: FetchPage[T],
+        *,
+        key: Callable[[T], Hashable],
+        page: int,
+        limit: int,
+        max_items: int | None,
+        concurrency: int,
+    ) -> None:
+        self._fetch = fetch
+        self._key = key
+        self._first_page = page
+        self._limit = limit
+        self._max_items = max_items
+        self._concurrency = concurrency
+        self._seen: set[Hashable] = set()
+        self._yielded = 0
+        self._finished = False
+        self.next_page = page
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        """The one page the pager starts at."""
+        return self._fetch(self._first_page).__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
+        window: OrderedWindow[Page[T]] = OrderedWindow(self._concurrency)
+        sweep = _Sweep(start=self.next_page, limit=self._limit, page_budget=self._page_budget())
+        try:
+            while not self._finished:
+                sweep.fill(window, self._fetch)
+                if not window:
+                    self._finished = True
+                    break
+                page = await window.next()
+                yield self._accept(page, sweep)
+        finally:
+            await window.cancel_all()
+
+    def _page_budget(self) -> float:
+        """How many more pages ``max_items`` allows (at most ceil(max_items / limit) in all)."""
+        if self._max_items is None:
+            return math.inf
+        total_pages = math.ceil(self._max_items / self._limit)
+        return total_pages - (self.next_page - self._first_page)
+
+    def _accept(self, page: Page[T], sweep: _Sweep) -> Page[T]:
+        sweep.learn(page)
+        fresh = self._fresh_items(page)
+        self.next_page = page.page + 1
+        self._yielded += len(fresh)
+        if sweep.ended or self._reached_max():
+            self._finished = True
+        if len(fresh) == len(page.items):
+            return page
+        return attrs.evolve(page, items=tuple(fresh))
+
+    def _fresh_items(self, page: Page[T]) -> list[T]:
+        fresh: list[T] = []
+        room = math.inf if self._max_items is None else self._max_items - self._yielded
+        for item in page.items:
+            if len(fresh) >= room:
+                break
+            key = self._key(item)
+            if key not in self._seen:
+                self._seen.add(key)
+                fresh.append(item)
+        return fresh
+
+    def _reached_max(self) -> bool:
+        return self._max_items is not None and self._yielded >= self._max_items
+
+
+@attrs.define(kw_only=True, slots=True)
+class _Sweep:
+    """Which pages exist as far as we know, and which have been requested."""
+
+    start: int
+    limit: int
+    page_budget: float
+    next_to_request: int = attrs.field(default=0)
+    last_page: int = attrs.field(default=0)
+    ended: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        self.next_to_request = self.start
+        # Until a total is known only the first page may be asked for.
+        self.last_page = self.start
+
+    def fill(self, window: OrderedWindow[Page[T]], fetch: FetchPage[T]) -> None:
+        while not window.full and not self.ended and self._may_request(self.next_to_request):
+            window.submit(_call(fetch, self.next_to_request))
+            self.next_to_request += 1
+
+    def _may_request(self, page: int) -> bool:
+        return page <= self.last_page and page - self.start < self.page_budget
+
+    def learn(self, page: Page[Any]) -> None:
+        """The newest response's total moves the end; a short page ends the sweep."""
+        self.last_page = max(math.ceil(page.total / self.limit), self.start) if page.total else 0
+        if len(page.items) < self.limit or page.page >= self.last_page:
+            self.ended = True
+
+
+async def _call(fetch: FetchPage[T], page: int) -> Page[T]:
+    return await fetch(page)

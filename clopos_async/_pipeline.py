@@ -1,0 +1,297 @@
+"""The request pipeline: concurrency cap, pacing, token, exchange, envelope, retries.
+
+Every call the SDK makes goes through ``Pipeline.send``:
+
+1. tenacity runs attempts under the retry policy and the call's deadline;
+2. each attempt takes a ``max_concurrency`` permit and a rate-limit slot,
+   picks up the current token (minting it if needed) and does one exchange;
+3. the response's ``RateLimit-*`` headers correct the limiter, and the
+   envelope is unwrapped into data or a typed error (API §5, §6);
+4. a 401 clears the token that was used and the request is replayed once
+   with a fresh one (credentials mode only).
+
+Tokens are minted here too, at ``POST /auth`` under the auth tier (API §7 tier 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import orjson
+
+from clopos_async._auth import StaticToken, Token, TokenManager
+from clopos_async._clock import Clock
+from clopos_async._config import Credentials
+from clopos_async._errors import (
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    DecodeError,
+    RateLimitError,
+)
+from clopos_async._http import RawResponse, Transport
+from clopos_async._protocol import parse_rate_limit, unwrap_envelope
+from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
+from clopos_async._retry import RetryRunner, Safety
+
+logger = logging.getLogger("clopos_async")
+
+AUTH_PATH = "/auth"
+
+
+@attrs.define(kw_only=True, slots=True)
+class ClientStats:
+    """Counters for workers' metrics. Counts are exact; seconds are wall time waited."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    token_refreshes: int = 0
+    rate_limit_waits: int = 0
+    rate_limit_wait_seconds: float = 0.0
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Call:
+    """One logical API call, as the resources describe it."""
+
+    method: str
+    path: str
+    params: Sequence[tuple[str, str]] = ()
+    body: bytes | None = None
+    safety: Safety = Safety.SAFE
+    timeout: float | None = None
+    deadline: float | None = None
+
+
+class Pipeline:
+    """Sends calls through limiter, token manager, transport and retry policy."""
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        credentials: Credentials | None,
+        token: str | None,
+        headers: Mapping[str, str],
+        timeout: float,
+        retry: RetryRunner,
+        limiter: RateLimiter | None,
+        max_concurrency: int,
+        clock: Clock,
+        stats: ClientStats,
+    ) -> None:
+        self.transport = transport
+        self.stats = stats
+        self._credentials = credentials
+        self._headers = dict(headers)
+        self._timeout = timeout
+        self._retry = retry
+        self._limiter = limiter
+        self._permits = asyncio.Semaphore(max_concurrency)
+        self._clock = clock
+        self.tokens: TokenManager | StaticToken = (
+            TokenManager(self._mint, clock=clock.time) if token is None else StaticToken(token)
+        )
+
+    async def send(self, call: Call) -> dict[str, Any]:
+        """Run ``call`` to a successful envelope, or raise its final typed error."""
+        attempts = 0
+
+        async def attempt(seconds_left: float) -> dict[str, Any]:
+            nonlocal attempts
+            attempts += 1
+            timeout = self._attempt_timeout(call, seconds_left)
+            return await self._authorized(call, timeout, attempts)
+
+        return await self._retry.run(attempt, call.safety, call.deadline)
+
+    def _attempt_timeout(self, call: Call, seconds_left: float) -> float:
+        timeout = min(call.timeout or self._timeout, seconds_left)
+        if timeout <= 0:
+            raise APITimeoutError(
+                "deadline exceeded before the attempt", method=call.method, url=call.path
+            )
+        return timeout
+
+    async def _authorized(self, call: Call, timeout: float, attempt: int) -> dict[str, Any]:
+        try:
+            return await self._exchange(call, timeout, attempt)
+        except _StaleToken as stale:
+            self.tokens.invalidate(stale.token)
+            if not isinstance(self.tokens, TokenManager):
+                raise stale.error from None
+        # One replay with a fresh token (DESIGN §2 Auth); a second 401 is final.
+        try:
+            return await self._exchange(call, timeout, attempt)
+        except _StaleToken as stale:
+            self.tokens.invalidate(stale.token)
+            raise stale.error from None
+
+    async def _exchange(self, call: Call, timeout: float, attempt: int) -> dict[str, Any]:
+        async with self._permits:
+            slot = await self._take_slot(TENANT)
+            response: RawResponse | None = None
+            try:
+                # Token after the slot: a long pacing wait must not outlive it (DESIGN §2).
+                token = await self.tokens.get()
+                response = await self._send_once(call, timeout, token, attempt)
+            finally:
+                await self._free_slot(TENANT, slot, response)
+        return self._unwrap(call, response, token)
+
+    async def _send_once(
+        self, call: Call, timeout: float, token: Token, attempt: int
+    ) -> RawResponse:
+        headers = {**self._headers, "x-token": token.value}
+        if call.body is not None:
+            headers["Content-Type"] = "application/json"
+        return await self._transmit(call, headers, timeout, attempt)
+
+    async def _transmit(
+        self, call: Call, headers: Mapping[str, str], timeout: float, attempt: int
+    ) -> RawResponse:
+        self.stats.requests += 1
+        try:
+            response = await self.transport.exchange(
+                call.method,
+                call.path,
+                params=call.params,
+                body=call.body,
+                headers=headers,
+                timeout=timeout,
+            )
+        except Exception as exc:
+            _log_attempt(call, "failed", attempt, None, exc)
+            raise
+        _log_attempt(call, response.status, attempt, response.elapsed, None)
+        if response.status == 429:
+            self.stats.rate_limited += 1
+        return response
+
+    def _unwrap(self, call: Call, response: RawResponse, token: Token) -> dict[str, Any]:
+        try:
+            return unwrap_envelope(
+                status=response.status,
+                body=response.body,
+                method=call.method,
+                url=call.path,
+                headers=response.headers,
+            )
+        except AuthenticationError as exc:
+            if exc.status == 401:
+                raise _StaleToken(token, exc) from None
+            raise
+
+    async def _take_slot(self, bucket: str) -> str | None:
+        if self._limiter is None:
+            return None
+        slot, waited = await self._limiter.acquire(bucket)
+        if waited > 0:
+            self.stats.rate_limit_waits += 1
+            self.stats.rate_limit_wait_seconds += waited
+        return slot
+
+    async def _free_slot(self, bucket: str, slot: str | None, response: RawResponse | None) -> None:
+        if self._limiter is None or slot is None:
+            return
+        info = parse_rate_limit(response.headers) if response is not None else None
+        await self._limiter.complete(bucket, slot, info)
+
+    # -- minting (API §3) -------------------------------------------------
+
+    async def _mint(self) -> Token:
+        """``POST /auth`` under the auth tier and the retry policy."""
+        assert self._credentials is not None  # a TokenManager exists only with credentials
+        call = Call(method="POST", path=AUTH_PATH, body=orjson.dumps(self._credentials.auth_body()))
+        attempts = 0
+
+        async def attempt(seconds_left: float) -> Token:
+            nonlocal attempts
+            attempts += 1
+            timeout = self._attempt_timeout(call, seconds_left)
+            return await self._auth_attempt(call, timeout, attempts)
+
+        token = await self._retry.run(attempt, Safety.SAFE)
+        self.stats.token_refreshes += 1
+        return token
+
+    async def _auth_attempt(self, call: Call, timeout: float, attempt: int) -> Token:
+        slot = await self._take_slot(AUTH)
+        response: RawResponse | None = None
+        try:
+            headers = {**self._headers, "Content-Type": "application/json"}
+            response = await self._transmit(call, headers, timeout, attempt)
+        finally:
+            await self._free_slot(AUTH, slot, response)
+        envelope = unwrap_envelope(
+            status=response.status,
+            body=response.body,
+            method=call.method,
+            url=call.path,
+            headers=response.headers,
+            is_auth=True,
+        )
+        return token_from_auth(envelope, now=self._clock.time())
+
+
+class _StaleToken(Exception):
+    """Internal: a 401 answered a request that carried ``token``."""
+
+    def __init__(self, token: Token, error: AuthenticationError) -> None:
+        super().__init__("stale token")
+        self.token = token
+        self.error = error
+
+
+def token_from_auth(envelope: Mapping[str, Any], *, now: float) -> Token:
+    """Read the ``/auth`` success body (API §3.1) into a Token."""
+    value = envelope.get("token")
+    if not isinstance(value, str) or not value:
+        raise DecodeError("missing or empty token", path="token")
+    expires_at = _number(envelope, "expires_at")
+    expires_in = _number(envelope, "expires_in")
+    if expires_at is None and expires_in is None:
+        raise DecodeError("neither expires_at nor expires_in is a number", path="expires_at")
+    if expires_at is None:
+        expires_at = now + (expires_in or 0.0)
+    lifetime = expires_in if expires_in is not None else expires_at - now
+    return Token(value=value, expires_at=expires_at, lifetime=max(lifetime, 0.0))
+
+
+def _number(envelope: Mapping[str, Any], key: str) -> float | None:
+    value = envelope.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _log_attempt(
+    call: Call, status: int | str, attempt: int, elapsed: float | None, exc: Exception | None
+) -> None:
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    elapsed_ms = f"{elapsed * 1000:.1f}" if elapsed is not None else "-"
+    reason = f" ({type(exc).__name__})" if exc is not None else ""
+    logger.debug(
+        "%s %s -> %s%s attempt=%d elapsed_ms=%s",
+        call.method,
+        call.path,
+        status,
+        reason,
+        attempt,
+        elapsed_ms,
+    )
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short reason for a retry log line: the status and slug, or the error type."""
+    if isinstance(exc, RateLimitError):
+        return "429 rate_limited"
+    if isinstance(exc, APIError):
+        return f"{exc.status} {exc.code or ''}".strip()
+    return type(exc).__name__

@@ -1,0 +1,124 @@
+"""The retry policy on tenacity: which failures retry, and how long to wait (DESIGN §2).
+
+Safe requests (GET, PATCH, ``POST /auth``) retry connection errors, timeouts,
+429 and 500/502/503/504. An unsafe request (``POST /receipts/{id}/close``) is
+retried only when it surely never reached the server: the connection could not
+be made, or a 429 refused it; anything ambiguous is left to the caller's
+reconciliation. Other 4xx never retry, because the API's flood guard counts
+failures (API §7 tier 2). Waits are full-jitter exponential backoff, stretched
+to what the server asked for on a 429, and never past the call's deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import tenacity
+
+from clopos_async._config import RetryPolicy
+from clopos_async._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    RateLimitError,
+    ServerError,
+)
+
+T = TypeVar("T")
+
+#: 5xx statuses worth another attempt (API §6.5).
+RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class Safety(enum.Enum):
+    """Whether a request may be repeated without changing the outcome."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+def is_retryable(exc: BaseException, safety: Safety) -> bool:
+    """True when ``exc`` is worth another attempt for a request of this ``safety``."""
+    if isinstance(exc, RateLimitError):
+        return True  # a 429 is refused before any work is done (API §7)
+    if isinstance(exc, APIConnectionError):
+        return safety is Safety.SAFE or not exc.request_sent
+    if isinstance(exc, APITimeoutError):
+        return safety is Safety.SAFE
+    if isinstance(exc, ServerError):
+        return safety is Safety.SAFE and exc.status in RETRYABLE_STATUSES
+    return False
+
+
+def backoff(policy: RetryPolicy, attempt: int, rng: random.Random) -> float:
+    """Full jitter: a uniform wait up to the exponential ceiling for ``attempt`` (1-based)."""
+    ceiling = min(policy.cap, policy.base * 2 ** (attempt - 1))
+    return rng.uniform(0.0, ceiling)
+
+
+def server_wait(exc: BaseException | None) -> float:
+    """What the server asked us to wait (``RateLimit-Reset``/``Retry-After`` on a 429)."""
+    if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+        return exc.retry_after
+    return 0.0
+
+
+class RetryRunner:
+    """Runs one call under the policy with tenacity, and reports each retry."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+        on_retry: Callable[[BaseException, int, float], None] | None = None,
+    ) -> None:
+        self.policy = policy
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._on_retry = on_retry
+
+    async def run(
+        self, attempt: Callable[[float], Awaitable[T]], safety: Safety, deadline: float | None = None
+    ) -> T:
+        """Call ``attempt(seconds_left)`` until it succeeds, or raise its last, typed error."""
+        budget = self.policy.deadline if deadline is None else deadline
+        ends_at = self._clock() + budget
+        retrying = tenacity.AsyncRetrying(
+            sleep=self._sleep,
+            stop=self._stop(ends_at),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(lambda exc: is_retryable(exc, safety)),
+            before_sleep=self._report,
+            reraise=True,
+        )
+
+        async def one_attempt() -> T:
+            return await attempt(max(ends_at - self._clock(), 0.0))
+
+        return await retrying(one_attempt)
+
+    def _stop(self, ends_at: float) -> Callable[[tenacity.RetryCallState], bool]:
+        def stop(state: tenacity.RetryCallState) -> bool:
+            if state.attempt_number >= self.policy.max_attempts:
+                return True
+            # Give up now rather than sleep past the deadline (DESIGN §2).
+            return self._clock() + (state.upcoming_sleep or 0.0) > ends_at
+
+        return stop
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        return max(server_wait(exc), backoff(self.policy, state.attempt_number, self._rng))
+
+    def _report(self, state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if self._on_retry is not None and exc is not None:
+            self._on_retry(exc, state.attempt_number, state.upcoming_sleep or 0.0)
