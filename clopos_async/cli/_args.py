@@ -1,0 +1,297 @@
+"""Argument parsing for the ``clopos-async`` command: the parser and its value types.
+
+Every usage error becomes a ``UsageError`` (exit 2, one line on stderr) instead of
+argparse's usage dump, so scripts see the same one-line shape for every failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import NoReturn
+
+from clopos_async import PaymentMethod, __version__
+from clopos_async.cli._failures import UsageError
+from clopos_async.cli._output import PROG
+from clopos_async.cli._writers import CSV_COLUMNS
+
+#: The API's own maximum page size for receipts (API §8: "typically 200").
+DEFAULT_LIMIT = 200
+DEFAULT_CONCURRENCY = 4
+DEFAULT_SANDBOX_RECEIPTS = 5000
+DEFAULT_SANDBOX_PORT = 8765
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+CSV_HELP = (
+    "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Money is written exactly as "
+    "the API sent it, timestamps as 'YYYY-MM-DD HH:mm:ss', payment_methods as "
+    "'id:name:amount;...'; products_count needs --include receipt_products."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are exceptions, not a usage dump and an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+# --- value types ---------------------------------------------------------------------------
+
+
+def wire_date(text: str) -> date:
+    """A real day written ``YYYY-MM-DD`` (API §8 ``date[0]``/``date[1]``)."""
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # well-formed but not a real day, e.g. 2025-02-30
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a date: a real day as YYYY-MM-DD is required"
+    )
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: an integer >= 1 is required")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An integer >= 0 (a port, a seed)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: an integer >= 0 is required")
+    return value
+
+
+def seconds(text: str) -> float:
+    """A finite number of seconds >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed: a number of seconds >= 0 is required"
+        )
+    return value
+
+
+def payment(text: str) -> PaymentMethod:
+    """``ID:NAME:AMOUNT``, e.g. ``2:Card:8.14``; NAME may itself contain colons."""
+    head, _, rest = text.partition(":")
+    name, _, amount = rest.rpartition(":")
+    try:
+        method_id = int(head)
+        if method_id < 1 or not name.strip():
+            raise ValueError(text)
+        # Decimal keeps what the user typed: "8140" stays an integer on the wire (API §11).
+        return PaymentMethod(id=method_id, name=name, amount=Decimal(amount))
+    except (ValueError, InvalidOperation):  # ClientValueError (a non-finite amount) too
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a payment: ID:NAME:AMOUNT is required, e.g. 2:Card:8.14"
+        ) from None
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole ``clopos-async`` command line."""
+    parser = _Parser(
+        prog=PROG,
+        description="Export, read and close Clopos receipts (Open API v2). Credentials come "
+        "from CLOPOS_CLIENT_ID, CLOPOS_CLIENT_SECRET, CLOPOS_BRAND, CLOPOS_INTEGRATOR_ID "
+        "(or CLOPOS_TOKEN), CLOPOS_BASE_URL and CLOPOS_VENUE_ID; --sandbox needs none.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log retries (-v) and requests (-vv)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    client = _client_options()
+    _add_export(commands, client)
+    _add_get(commands, client)
+    _add_close(commands, client)
+    _add_sandbox(commands)
+    return parser
+
+
+def _client_options() -> _Parser:
+    """Options every API command shares: where the receipts come from, and patience."""
+    shared = _Parser(add_help=False)
+    group = shared.add_argument_group("connection")
+    group.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use an embedded sandbox (synthetic data, no credentials, no network)",
+    )
+    _add_sandbox_shape(group)
+    group.add_argument(
+        "--timeout",
+        type=seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="per-attempt timeout (default %(default)s)",
+    )
+    group.add_argument(
+        "--max-attempts",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="attempts per request, retries included (default %(default)s)",
+    )
+    return shared
+
+
+def _add_sandbox_shape(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--sandbox-receipts",
+        type=positive_int,
+        default=DEFAULT_SANDBOX_RECEIPTS,
+        metavar="N",
+        help="receipts in the embedded sandbox (default %(default)s)",
+    )
+    group.add_argument(
+        "--sandbox-seed",
+        type=non_negative_int,
+        default=0,
+        metavar="S",
+        help="seed of the embedded sandbox's data (default %(default)s)",
+    )
+    group.add_argument(
+        "--sandbox-latency",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="latency the embedded sandbox adds to every response (default 0)",
+    )
+
+
+def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
+    export = commands.add_parser(
+        "export",
+        parents=[client],
+        help="stream receipts to JSONL or CSV",
+        description="Stream every receipt created between --from and --to (inclusive, oldest "
+        "first) to JSONL (one wire-shape receipt per line) or CSV.",
+        epilog=CSV_HELP,
+    )
+    export.add_argument("--from", dest="date_from", type=wire_date, required=True, metavar="DATE")
+    export.add_argument("--to", dest="date_to", type=wire_date, required=True, metavar="DATE")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
+    _add_include(export)
+    export.add_argument(
+        "--limit",
+        type=positive_int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help="receipts per page (default %(default)s: fewest requests)",
+    )
+    export.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="pages fetched ahead (default %(default)s)",
+    )
+    export.add_argument(
+        "--page",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="first page, to resume an interrupted export (default 1)",
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
+    get = commands.add_parser(
+        "get", parents=[client], help="print one receipt as JSON (wire shape)"
+    )
+    get.add_argument("id", type=int, metavar="ID")
+    _add_include(get)
+
+
+def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
+    close = commands.add_parser(
+        "close",
+        parents=[client],
+        help="close an open receipt exactly once",
+        description="Close an open receipt with one or more payments; prints the result as JSON.",
+    )
+    close.add_argument("id", type=int, metavar="ID")
+    close.add_argument(
+        "--payment",
+        dest="payments",
+        type=payment,
+        action="append",
+        required=True,
+        metavar="ID:NAME:AMOUNT",
+        help="a payment, e.g. 2:Card:8.14 (repeat for split payments)",
+    )
+    close.add_argument(
+        "--closed-at",
+        metavar="DATETIME",
+        help="'YYYY-MM-DD HH:mm:ss' in venue local time (default: the server's now)",
+    )
+
+
+def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="serve the API simulator until Ctrl-C",
+        description="Serve the in-package Clopos API simulator and print the CLOPOS_* "
+        "variables (its fixed test credentials) that point a client at it.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument(
+        "--port",
+        type=non_negative_int,
+        default=DEFAULT_SANDBOX_PORT,
+        help="port (default %(default)s; 0 picks a free one)",
+    )
+    sandbox.add_argument(
+        "--receipts",
+        type=positive_int,
+        default=DEFAULT_SANDBOX_RECEIPTS,
+        metavar="N",
+        help="synthetic receipts (default %(default)s)",
+    )
+    sandbox.add_argument("--seed", type=non_negative_int, default=0, metavar="S")
+
+
+def _add_include(command: _Parser) -> None:
+    command.add_argument(
+        "--include",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="REL",
+        help="relations to embed (API with[]), e.g. receipt_products",
+    )
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``; cross-argument checks (``--from`` after ``--to``) raise UsageError."""
+    args = build_parser().parse_args(list(argv))
+    if args.command == "export" and args.date_from > args.date_to:
+        raise UsageError(
+            f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
+            "the range is inclusive and --from must be on or before --to"
+        )
+    return args

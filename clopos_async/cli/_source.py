@@ -1,0 +1,42 @@
+"""Where a command's receipts come from: the ``CLOPOS_*`` environment or an embedded sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import AsyncIterator
+
+from clopos_async import CloposClient, RetryPolicy
+
+#: The SDK's default cap on requests in flight (DESIGN §1).
+DEFAULT_MAX_CONCURRENCY = 8
+
+
+@contextlib.asynccontextmanager
+async def open_client(
+    args: argparse.Namespace, *, concurrency: int = 1
+) -> AsyncIterator[CloposClient]:
+    """A started client: ``--sandbox`` serves one in-process, else ``CloposClient.from_env()``.
+
+    ``concurrency`` is how many requests the command keeps in flight; the client's
+    own cap is raised to match so that ``--concurrency`` means what it says.
+    """
+    options = {
+        "timeout": args.timeout,
+        "retry": RetryPolicy(max_attempts=args.max_attempts),
+        "max_concurrency": max(DEFAULT_MAX_CONCURRENCY, concurrency),
+    }
+    if not args.sandbox:
+        async with CloposClient.from_env(**options) as clopos:
+            yield clopos
+        return
+    # Imported here: plain API use should not pay for building the simulator.
+    from clopos_async.testing import SandboxServer
+
+    sandbox = SandboxServer(
+        receipts=args.sandbox_receipts, seed=args.sandbox_seed, latency=args.sandbox_latency
+    )
+    async with sandbox:
+        client = CloposClient(credentials=sandbox.credentials, base_url=sandbox.base_url, **options)
+        async with client as clopos:
+            yield clopos
