@@ -86,7 +86,10 @@ class RetryRunner:
         self._on_retry = on_retry
 
     async def run(
-        self, attempt: Callable[[float], Awaitable[T]], safety: Safety, deadline: float | None = None
+        self,
+        attempt: Callable[[float], Awaitable[T]],
+        safety: Safety,
+        deadline: float | None = None,
     ) -> T:
         """Call ``attempt(seconds_left)`` until it succeeds, or raise its last, typed error."""
         budget = self.policy.deadline if deadline is None else deadline
