@@ -369,15 +369,40 @@ def enum_kind(enum: type[Enum], base: type) -> Kind:
 
 
 def object_kind(model: type) -> Kind:
-    """A nested wire object (its plan is built first: WIRE_MODELS is ordered inner-first)."""
+    """A nested wire object (its plan is built first: WIRE_MODELS is ordered inner-first).
+
+    PHP serialises an empty associative array as ``[]``, so a backend may send
+    ``"meta": []`` for an empty object. Models with no required field accept it as
+    a shared empty instance that encodes back to ``[]``.
+    """
     plan = _PLANS[model]
-    return Kind(
-        "an object",
-        (("c is dict", "v = FAST(v)"),),
-        lambda value, path: structure_slow(model, value, path),
-        plan.dump,
-        {"FAST": plan.fast},
-    )
+    empty = _php_empty(model)
+    if empty is None:
+        fast: tuple[tuple[str, str], ...] = (("c is dict", "v = FAST(v)"),)
+        names: dict[str, Any] = {"FAST": plan.fast}
+    else:
+        fast = (("c is dict", "v = FAST(v)"), ("c is list and not v", "v = PHPEMPTY"))
+        names = {"FAST": plan.fast, "PHPEMPTY": empty}
+
+    def slow(value: Any, path: str) -> Any:
+        if empty is not None and value.__class__ is list and not value:
+            return empty
+        return structure_slow(model, value, path)
+
+    return Kind("an object", fast, slow, plan.dump, names)
+
+
+#: The ``_absent`` of an object that came as PHP's ``[]``: its encoder writes ``[]`` back.
+_PHP_EMPTY_MARK: frozenset[str] = frozenset({"[]"})
+
+
+def _php_empty(model: type) -> Any:
+    """The shared instance for ``[]``, or None when the model has a required field."""
+    if any(field.required for field in _PLANS[model].fields):
+        return None
+    instance: Any = structure_slow(model, {}, "")
+    _slot_setter(model, "_absent")(instance, _PHP_EMPTY_MARK)
+    return instance
 
 
 def objects_kind(model: type) -> Kind:
@@ -702,6 +727,8 @@ def _dump_source(fields: Sequence[Field]) -> str:
         entries.append(f"        {field.name!r}: {value},")
     lines = [
         "def dump(o):",
+        "    if o._absent is PHPMARK:",
+        "        return []",
         "    out = {",
         *entries,
         "    }",
@@ -738,7 +765,10 @@ def make_plan(model: type) -> Plan:
     stem = f"<clopos_async generated {model.__name__}"
     emitter = _Emitter(model, fields, twin)
     fast = _compile(emitter.source(), emitter.names, f"{stem} structure>", "fast")
-    dumpers = {f"DUMP{i}": f.kind.dump for i, f in enumerate(fields) if f.kind.dump}
+    dumpers: dict[str, Any] = {
+        f"DUMP{i}": f.kind.dump for i, f in enumerate(fields) if f.kind.dump
+    }
+    dumpers["PHPMARK"] = _PHP_EMPTY_MARK
     dump = _compile(_dump_source(fields), dumpers, f"{stem} unstructure>", "dump")
     return Plan(fields, frozenset(f.name for f in fields), fast, dump)
 

@@ -416,7 +416,7 @@ LIST_BREAKAGES: list[tuple[str, Mutation, str]] = [
     ("object scalar", _set([1, "terminal_updated_at"], {"x": 1}), "data[1].terminal_updated_at"),
     ("short date", _set([0, "shift_date"], "2025-8-12"), "data[0].shift_date"),
     ("datetime as date", _set([0, "shift_date"], "2025-08-12 00:00:00"), "data[0].shift_date"),
-    ("meta as list", _set([0, "meta"], []), "data[0].meta"),
+    ("meta as non-empty list", _set([0, "meta"], ["x"]), "data[0].meta"),
     ("nested object", _set([0, "meta", "sale_type"], "In-store"), "data[0].meta.sale_type"),
     (
         "nested money",
