@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import orjson
@@ -33,6 +33,9 @@ from clopos_async.testing._rules import apply_close, parse_close_body, parse_wir
 from clopos_async.testing._store import ReceiptStore, next_moments
 from clopos_async.testing._tokens import TokenIssuer
 from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
+
+if TYPE_CHECKING:
+    from clopos_async._client import CloposClient
 
 API_ROOT = "/open-api/v2"  # API §1: every path hangs under /open-api/v2
 DEFAULT_START = date(2025, 8, 1)
@@ -165,14 +168,14 @@ class SandboxServer:
             raise RuntimeError("the SandboxServer is not running: use `async with` or start()")
         return self._base_url
 
-    def client(self, **kwargs: Any) -> Any:
+    def client(self, **kwargs: Any) -> CloposClient:
         """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set)."""
-        import importlib
+        # Imported here: the client package imports this one's siblings at import time.
+        from clopos_async._client import CloposClient
 
-        package = importlib.import_module("clopos_async")
         options: dict[str, Any] = {"credentials": self.credentials, "base_url": self.base_url}
         options.update(kwargs)
-        return package.CloposClient(**options)
+        return CloposClient(**options)
 
     # --- fault plan --------------------------------------------------------------------
 
