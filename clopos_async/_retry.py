@@ -102,9 +102,20 @@ class RetryRunner:
             before_sleep=self._report,
             reraise=True,
         )
+        last_error: BaseException | None = None
 
         async def one_attempt() -> T:
-            return await attempt(max(ends_at - self._clock(), 0.0))
+            nonlocal last_error
+            seconds_left = ends_at - self._clock()
+            if seconds_left <= 0 and last_error is not None:
+                # A sleep overran the deadline: the caller gets the real failure, not a
+                # synthetic timeout (the stop condition then ends the retries).
+                raise last_error
+            try:
+                return await attempt(max(seconds_left, 0.0))
+            except Exception as exc:
+                last_error = exc
+                raise
 
         return await retrying(one_attempt)
 

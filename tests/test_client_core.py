@@ -116,7 +116,7 @@ async def test_delay_past_timeout_is_a_timeout_error(sandbox: SandboxServer) -> 
 
 async def test_deadline_bounds_the_whole_call(sandbox: SandboxServer) -> None:
     sandbox.fault("/receipts/5", status=503)
-    retry = RetryPolicy(max_attempts=50, base=0.2, cap=0.2, deadline=0.5)
+    retry = RetryPolicy(max_attempts=50, base=0.2, cap=0.2, deadline=2.0)
     async with client_for(sandbox, retry=retry) as clopos:
         with pytest.raises(ServerError):
             await clopos.receipts.get(5)

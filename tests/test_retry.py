@@ -120,3 +120,18 @@ async def test_unsafe_call_is_not_retried_on_ambiguous_failure() -> None:
     with pytest.raises(APIConnectionError):
         await runner.run(flaky, UNSAFE)
     assert flaky.calls == 1
+
+
+async def test_a_sleep_past_the_deadline_surfaces_the_real_error() -> None:
+    clock = FakeClock()
+
+    async def oversleep(seconds: float) -> None:
+        clock.advance(seconds + 10.0)  # a loaded machine wakes up late
+
+    runner = RetryRunner(
+        RetryPolicy(max_attempts=5, deadline=5.0), clock=clock.monotonic, sleep=oversleep
+    )
+    flaky = Flaky([api(ServerError, 503) for _ in range(5)])
+    with pytest.raises(ServerError):
+        await runner.run(flaky, SAFE)
+    assert flaky.calls == 1
