@@ -91,9 +91,31 @@ class RetryRunner:
         safety: Safety,
         deadline: float | None = None,
     ) -> T:
-        """Call ``attempt(seconds_left)`` until it succeeds, or raise its last, typed error."""
+        """Call ``attempt(seconds_left)`` until it succeeds, or raise its last, typed error.
+
+        The first attempt runs directly: building tenacity's machinery costs more
+        than a loopback request (benchmarks/bench_overhead.py), and most calls
+        succeed at once. A retryable failure hands over to tenacity, which replays
+        that failure as its own first attempt, so waits, stops, reports and attempt
+        numbers are exactly as if tenacity had run it.
+        """
         budget = self.policy.deadline if deadline is None else deadline
         ends_at = self._clock() + budget
+        try:
+            return await attempt(budget)
+        except Exception as exc:
+            if self.policy.max_attempts <= 1 or not is_retryable(exc, safety):
+                raise
+            first_failure = exc
+        return await self._retry(attempt, safety, ends_at, first_failure)
+
+    async def _retry(
+        self,
+        attempt: Callable[[float], Awaitable[T]],
+        safety: Safety,
+        ends_at: float,
+        first_failure: Exception,
+    ) -> T:
         retrying = tenacity.AsyncRetrying(
             sleep=self._sleep,
             stop=self._stop(ends_at),
@@ -102,12 +124,16 @@ class RetryRunner:
             before_sleep=self._report,
             reraise=True,
         )
-        last_error: BaseException | None = None
+        last_error = first_failure
+        replay_first = True
 
         async def one_attempt() -> T:
-            nonlocal last_error
+            nonlocal last_error, replay_first
+            if replay_first:
+                replay_first = False
+                raise first_failure
             seconds_left = ends_at - self._clock()
-            if seconds_left <= 0 and last_error is not None:
+            if seconds_left <= 0:
                 # A sleep overran the deadline: the caller gets the real failure, not a
                 # synthetic timeout (the stop condition then ends the retries).
                 raise last_error
