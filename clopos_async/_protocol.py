@@ -204,7 +204,8 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     """Case-insensitive lookup that works for CIMultiDictProxy and plain dicts alike."""
     try:
         value = headers.get(name)
-        if value is None:
+        # aiohttp's CIMultiDictProxy is already case-insensitive: scan plain dicts only.
+        if value is None and isinstance(headers, dict):
             wanted = name.lower()
             value = next(
                 (v for k, v in headers.items() if isinstance(k, str) and k.lower() == wanted),
