@@ -18,25 +18,35 @@ rules (DESIGN §2 Pagination):
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from clopos_async._models import Page
+from clopos_async._seen import SeenIds
 from clopos_async._window import OrderedWindow
 
 T = TypeVar("T")
 
-FetchPage = Callable[[int], Awaitable[Page[T]]]
+#: Fetches one page with its items still in wire form (cheap to await).
+FetchPage = Callable[[int], Awaitable[Page[Any]]]
+#: Turns a page's wire items into models (the CPU-heavy part).
+DecodeItems = Callable[[Sequence[Any]], Sequence[T]]
 
 
 class Pager(Generic[T]):
-    """A lazy, resumable sweep over a paginated list endpoint."""
+    """A lazy, resumable sweep over a paginated list endpoint.
+
+    Pages are fetched in wire form and decoded by the consumer *after* the
+    window of requests has been refilled, so decoding one page overlaps the
+    latency of the next ones instead of delaying their requests.
+    """
 
     def __init__(
         self,
-        fetch: FetchPage[T],
+        fetch: FetchPage,
+        decode: DecodeItems[T],
         *,
         key: Callable[[T], Hashable],
         page: int,
@@ -45,19 +55,23 @@ class Pager(Generic[T]):
         concurrency: int,
     ) -> None:
         self._fetch = fetch
+        self._decode = decode
         self._key = key
         self._first_page = page
         self._limit = limit
         self._max_items = max_items
         self._concurrency = concurrency
-        self._seen: set[Hashable] = set()
+        self._seen = SeenIds()
         self._yielded = 0
         self._finished = False
         self.next_page = page
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
         """The one page the pager starts at."""
-        return self._fetch(self._first_page).__await__()
+        return self._fetch_one().__await__()
+
+    async def _fetch_one(self) -> Page[T]:
+        return self._decoded(await self._fetch(self._first_page))
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
@@ -66,18 +80,28 @@ class Pager(Generic[T]):
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
-        window: OrderedWindow[Page[T]] = OrderedWindow(self._concurrency)
+        window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
         sweep = _Sweep(start=self.next_page, limit=self._limit, page_budget=self._page_budget())
         try:
-            while not self._finished:
-                sweep.fill(window, self._fetch)
-                if not window:
-                    self._finished = True
-                    break
-                page = await window.next()
-                yield self._accept(page, sweep)
+            sweep.fill(window, self._fetch)
+            while window and not self._finished:
+                raw = await window.next()
+                sweep.learn(raw)
+                if sweep.fill(window, self._fetch):  # before decoding: keep requests in flight
+                    await window.let_run()
+                yield self._accept(self._decoded(raw), sweep)
+            self._finished = True
         finally:
             await window.cancel_all()
+
+    def _decoded(self, raw: Page[Any]) -> Page[T]:
+        return Page(
+            items=tuple(self._decode(raw.items)),
+            total=raw.total,
+            page=raw.page,
+            limit=raw.limit,
+            sorts=raw.sorts,
+        )
 
     def _page_budget(self) -> float:
         """How many more pages ``max_items`` allows (at most ceil(max_items / limit) in all)."""
@@ -87,7 +111,6 @@ class Pager(Generic[T]):
         return total_pages - (self.next_page - self._first_page)
 
     def _accept(self, page: Page[T], sweep: _Sweep) -> Page[T]:
-        sweep.learn(page)
         fresh = self._fresh_items(page)
         self.next_page = page.page + 1
         self._yielded += len(fresh)
@@ -103,9 +126,7 @@ class Pager(Generic[T]):
         for item in page.items:
             if len(fresh) >= room:
                 break
-            key = self._key(item)
-            if key not in self._seen:
-                self._seen.add(key)
+            if self._seen.add(self._key(item)):
                 fresh.append(item)
         return fresh
 
@@ -129,10 +150,14 @@ class _Sweep:
         # Until a total is known only the first page may be asked for.
         self.last_page = self.start
 
-    def fill(self, window: OrderedWindow[Page[T]], fetch: FetchPage[T]) -> None:
+    def fill(self, window: OrderedWindow[Page[Any]], fetch: FetchPage) -> int:
+        """Submit every page the window has room for and the sweep allows; how many."""
+        submitted = 0
         while not window.full and not self.ended and self._may_request(self.next_to_request):
             window.submit(_call(fetch, self.next_to_request))
             self.next_to_request += 1
+            submitted += 1
+        return submitted
 
     def _may_request(self, page: int) -> bool:
         return page <= self.last_page and page - self.start < self.page_budget
@@ -144,5 +169,5 @@ class _Sweep:
             self.ended = True
 
 
-async def _call(fetch: FetchPage[T], page: int) -> Page[T]:
+async def _call(fetch: FetchPage, page: int) -> Page[Any]:
     return await fetch(page)

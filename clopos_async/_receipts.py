@@ -82,6 +82,7 @@ class Receipts:
         )
         return Pager(
             lambda number: self._fetch_page(query, number),
+            _decode_items,
             key=_receipt_id,
             page=check_positive_int("page", page),
             limit=limit,
@@ -131,14 +132,18 @@ class Receipts:
                 if window.full:
                     yield await window.next()
                 window.submit(self.get(receipt_id, include=include))
+                await window.let_run()
             while window:
                 yield await window.next()
         finally:
             await window.cancel_all()
 
-    async def _fetch_page(self, query: _ListQuery, number: int) -> Page[Receipt]:
+    async def _fetch_page(self, query: _ListQuery, number: int) -> Page[Any]:
+        """One page with its receipts still wire dicts: the pager decodes them later."""
         envelope = await self._client.request("GET", "/receipts", params=query.params(number))
-        items = decode_receipts(_data(envelope))
+        items = _data(envelope)
+        if not isinstance(items, list):
+            raise DecodeError(f"expected an array, got {type(items).__name__}", path="data")
         return Page(
             items=tuple(items),
             total=_total(envelope),
@@ -199,6 +204,10 @@ def _all_filters(
     )
     merged.extend((name, value) for name, value in shortcuts if value is not None)
     return merged
+
+
+def _decode_items(items: Sequence[Any]) -> list[Receipt]:
+    return decode_receipts(list(items))
 
 
 def _receipt_id(receipt: Receipt) -> int:

@@ -30,8 +30,18 @@ class OrderedWindow(Generic[T]):
         return len(self._tasks) >= self.size
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> None:
-        """Start ``coro`` now. The caller keeps the window from overfilling."""
+        """Schedule ``coro``. The caller keeps the window from overfilling."""
         self._tasks.append(asyncio.ensure_future(coro))
+
+    @staticmethod
+    async def let_run() -> None:
+        """Let newly submitted tasks send their requests before the caller goes on.
+
+        Awaiting an already finished task does not suspend, so a consumer that
+        decodes a whole round of ready pages would otherwise hold back the next
+        round's requests until it is done (measured: +20 ms per round of 8 pages).
+        """
+        await asyncio.sleep(0)
 
     async def next(self) -> T:
         """The result of the oldest task (its error, if it failed)."""
