@@ -1,15 +1,18 @@
 """Benchmark results: the ``Measure`` record, the printed table and the JSON files.
 
 One job: turn the measures of one run into a table on stdout and into
-``<out>/latest.json`` plus a timestamped copy ``<out>/<UTC stamp>.json``.
+``<out>/latest.json`` plus a timestamped copy ``<out>/<UTC stamp>.json``
+(``bench_main`` is the shared ``python -m benchmarks.bench_X [--quick]`` entry point).
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
 import platform
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -94,6 +97,24 @@ def _format_row(row: Sequence[str], widths: Sequence[int]) -> str:
         for index, (cell, width) in enumerate(zip(row, widths, strict=True))
     ]
     return "  ".join(cells).rstrip()
+
+
+def bench_main(
+    measure: Callable[[bool], Coroutine[Any, Any, list[Measure]]],
+    argv: list[str] | None,
+    *,
+    doc: str,
+    quick_help: str,
+) -> int:
+    """Parse ``[--quick]``, run one async benchmark on a fresh loop, print its table.
+
+    ``doc`` is the benchmark module's docstring: its first line describes it in ``--help``.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    args = parser.parse_args(argv)
+    print(format_table(asyncio.run(measure(args.quick))))
+    return 0
 
 
 # --- the JSON files ---------------------------------------------------------------------------

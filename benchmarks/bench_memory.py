@@ -15,8 +15,6 @@ anything the pager keeps per receipt shows as >= 1 object each.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import gc
 import os
 import sys
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from benchmarks._report import Measure, format_table
+from benchmarks._report import Measure, bench_main
 from benchmarks._sandbox_process import SandboxProcess
 from clopos_async import CloposClient, RateLimit
 
@@ -180,11 +178,7 @@ async def measure(quick: bool = False) -> list[Measure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_RECEIPTS} receipts")
-    args = parser.parse_args(argv)
-    print(format_table(asyncio.run(measure(quick=args.quick))))
-    return 0
+    return bench_main(measure, argv, doc=__doc__, quick_help=f"{QUICK_RECEIPTS} receipts")
 
 
 if __name__ == "__main__":

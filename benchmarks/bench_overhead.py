@@ -11,8 +11,6 @@ mean microseconds per request.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import statistics
 import sys
 import time
@@ -22,7 +20,7 @@ import aiohttp
 import attrs
 import orjson
 
-from benchmarks._report import Measure, format_table
+from benchmarks._report import Measure, bench_main
 from benchmarks._sandbox_process import SandboxProcess
 from clopos_async import CloposClient, Credentials, RateLimit
 
@@ -151,11 +149,7 @@ def _sdk_fetch(client: CloposClient) -> Fetch:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, noisier figures")
-    args = parser.parse_args(argv)
-    print(format_table(asyncio.run(measure(quick=args.quick))))
-    return 0
+    return bench_main(measure, argv, doc=__doc__, quick_help="fewer rounds, noisier figures")
 
 
 if __name__ == "__main__":

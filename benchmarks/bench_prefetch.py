@@ -13,7 +13,6 @@ the first moment (it is told N): what this machine and sandbox allow any client.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import math
 import statistics
@@ -23,7 +22,7 @@ import time
 import aiohttp
 import attrs
 
-from benchmarks._report import Measure, format_table
+from benchmarks._report import Measure, bench_main
 from benchmarks._sandbox_process import SandboxProcess
 from benchmarks.bench_overhead import BareClient
 from clopos_async import CloposClient, RateLimit
@@ -153,11 +152,7 @@ async def _alternate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one sweep per concurrency")
-    args = parser.parse_args(argv)
-    print(format_table(asyncio.run(measure(quick=args.quick))))
-    return 0
+    return bench_main(measure, argv, doc=__doc__, quick_help="one sweep per concurrency")
 
 
 if __name__ == "__main__":

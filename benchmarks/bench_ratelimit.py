@@ -11,7 +11,6 @@ admitted (status 200) in each, and every 429 it answered.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import bisect
 import itertools
@@ -22,7 +21,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from benchmarks._report import Measure, format_table
+from benchmarks._report import Measure, bench_main
 from clopos_async import CloposClient, RateLimit
 from clopos_async.testing import LoggedRequest, RateTier, SandboxServer
 
@@ -138,11 +137,7 @@ async def measure(quick: bool = False) -> list[Measure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_WINDOWS} windows")
-    args = parser.parse_args(argv)
-    print(format_table(asyncio.run(measure(quick=args.quick))))
-    return 0
+    return bench_main(measure, argv, doc=__doc__, quick_help=f"{QUICK_WINDOWS} windows")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from clopos_async import ClientValueError
 from clopos_async.testing import SandboxServer
+from tests.sandbox_http import mint_token
 
 #: Every field of the API §10.1 receipt table (``receipt_products`` only comes with with[]).
 DOCUMENTED_FIELDS = {
@@ -246,18 +246,11 @@ def test_add_receipts_at_a_given_moment() -> None:
     )
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def test_new_receipts_shift_rows_in_a_newest_first_sweep(
     http: aiohttp.ClientSession,
 ) -> None:
     async with SandboxServer(receipts=30) as sb:
-        async with http.post(f"{sb.base_url}/auth", json=sb.credentials.auth_body()) as response:
-            headers = {"x-token": (await response.json())["token"]}
+        headers = {"x-token": await mint_token(http, sb)}
         url = f"{sb.base_url}/receipts"
         async with http.get(url, params={"limit": "10"}, headers=headers) as response:
             first = [row["id"] for row in (await response.json())["data"]]

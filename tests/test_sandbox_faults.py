@@ -22,18 +22,6 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
         yield server
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-async def headers(http: aiohttp.ClientSession, sandbox: SandboxServer) -> dict[str, str]:
-    async with http.post(f"{sandbox.base_url}/auth", json=sandbox.credentials.auth_body()) as r:
-        return {"x-token": (await r.json())["token"]}
-
-
 async def get(http: aiohttp.ClientSession, url: str, **kwargs: Any) -> tuple[int, bytes]:
     async with http.get(url, **kwargs) as response:
         return response.status, await response.read()

@@ -15,18 +15,13 @@ import aiohttp
 import pytest
 
 from clopos_async.testing import SandboxServer
+from tests.sandbox_http import mint_token
 
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[SandboxServer]:
     async with SandboxServer(receipts=120, seed=3, open_ratio=0.25) as server:
         yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def auth_body(sb: SandboxServer, **changes: Any) -> dict[str, Any]:
@@ -38,17 +33,6 @@ def auth_body(sb: SandboxServer, **changes: Any) -> dict[str, Any]:
     )
     body.update(changes)
     return body
-
-
-async def token_of(http: aiohttp.ClientSession, sb: SandboxServer) -> str:
-    async with http.post(f"{sb.base_url}/auth", json=auth_body(sb)) as response:
-        assert response.status == 200
-        return str((await response.json())["token"])
-
-
-@pytest.fixture
-async def headers(http: aiohttp.ClientSession, sandbox: SandboxServer) -> dict[str, str]:
-    return {"x-token": await token_of(http, sandbox)}
 
 
 async def fetch(
@@ -182,7 +166,7 @@ async def test_another_sandboxes_token_is_401_invalid_token(
     sandbox: SandboxServer, http: aiohttp.ClientSession
 ) -> None:
     async with SandboxServer(receipts=1, seed=3) as other:
-        foreign = {"x-token": await token_of(http, other)}
+        foreign = {"x-token": await mint_token(http, other)}
     status, body = await fetch(http, "GET", f"{sandbox.base_url}/receipts", headers=foreign)
     assert (status, body["message"]) == (401, "Invalid token")
 
@@ -201,7 +185,7 @@ async def test_issued_tokens_lists_every_token_in_order(
     sandbox: SandboxServer, http: aiohttp.ClientSession
 ) -> None:
     assert sandbox.issued_tokens == []
-    first, second = await token_of(http, sandbox), await token_of(http, sandbox)
+    first, second = await mint_token(http, sandbox), await mint_token(http, sandbox)
     assert sandbox.issued_tokens == [first, second]
     assert first != second
 
@@ -209,20 +193,20 @@ async def test_issued_tokens_lists_every_token_in_order(
 async def test_expire_tokens_makes_every_issued_token_expired(
     sandbox: SandboxServer, http: aiohttp.ClientSession, headers: dict[str, str]
 ) -> None:
-    other = {"x-token": await token_of(http, sandbox)}
+    other = {"x-token": await mint_token(http, sandbox)}
     sandbox.expire_tokens()
     for used in (headers, other):
         status, body = await fetch(http, "GET", f"{sandbox.base_url}/receipts", headers=used)
         assert (status, body["error"], body["message"]) == (401, "unauthorized", "Token expired")
         assert isinstance(body["expires_at"], str)  # API §6.3: ISO-8601 on this body
-    fresh = {"x-token": await token_of(http, sandbox)}
+    fresh = {"x-token": await mint_token(http, sandbox)}
     status, _ = await fetch(http, "GET", f"{sandbox.base_url}/receipts", headers=fresh)
     assert status == 200
 
 
 async def test_a_token_expires_after_its_ttl(http: aiohttp.ClientSession) -> None:
     async with SandboxServer(receipts=1, token_ttl=1) as sb:
-        token = {"x-token": await token_of(http, sb)}
+        token = {"x-token": await mint_token(http, sb)}
         status, _ = await fetch(http, "GET", f"{sb.base_url}/receipts", headers=token)
         assert status == 200
         await asyncio.sleep(1.1)

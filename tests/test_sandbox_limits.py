@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -12,20 +11,13 @@ import pytest
 from clopos_async import ClientValueError
 from clopos_async.testing import RateTier, SandboxServer
 from clopos_async.testing._limits import Quota, SlidingWindow, most_constrained
+from tests.sandbox_http import mint_token
 
 RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def token_headers(http: aiohttp.ClientSession, sb: SandboxServer) -> dict[str, str]:
-    async with http.post(f"{sb.base_url}/auth", json=sb.credentials.auth_body()) as response:
-        assert response.status == 200
-        return {"x-token": (await response.json())["token"]}
+    return {"x-token": await mint_token(http, sb)}
 
 
 async def call(

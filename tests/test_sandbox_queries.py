@@ -43,18 +43,6 @@ async def sandbox() -> AsyncIterator[SandboxServer]:
         yield server
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-async def headers(http: aiohttp.ClientSession, sandbox: SandboxServer) -> dict[str, str]:
-    async with http.post(f"{sandbox.base_url}/auth", json=sandbox.credentials.auth_body()) as r:
-        return {"x-token": (await r.json())["token"]}
-
-
 @settings(OVER_HTTP, max_examples=60)
 @given(query=pairs)
 async def test_arbitrary_queries_to_receipts_get_200_or_400(
