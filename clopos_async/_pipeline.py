@@ -34,6 +34,7 @@ from clopos_async._errors import (
     RateLimitError,
 )
 from clopos_async._http import RawResponse, Transport
+from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import parse_rate_limit, unwrap_envelope
 from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
 from clopos_async._retry import RetryRunner, Safety
@@ -53,6 +54,8 @@ class ClientStats:
     token_refreshes: int = 0
     rate_limit_waits: int = 0
     rate_limit_wait_seconds: float = 0.0
+    #: The ``RateLimit-*`` headers of the latest authenticated response, if it had them.
+    rate_limit: RateLimitInfo | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -197,10 +200,11 @@ class Pipeline:
         return slot
 
     async def _free_slot(self, bucket: str, slot: str | None, response: RawResponse | None) -> None:
-        if self._limiter is None or slot is None:
-            return
         info = parse_rate_limit(response.headers) if response is not None else None
-        await self._limiter.complete(bucket, slot, info)
+        if info is not None and bucket == TENANT:
+            self.stats.rate_limit = info  # the headroom the server last reported
+        if self._limiter is not None and slot is not None:
+            await self._limiter.complete(bucket, slot, info)
 
     # -- minting (API §3) -------------------------------------------------
 

@@ -241,3 +241,15 @@ async def test_venue_id_is_sent_as_x_venue(sandbox: SandboxServer) -> None:
     async with client_for(sandbox, venue_id=7) as clopos:
         await clopos.receipts.get(1)
     assert sandbox.requests("GET", "/receipts/1")[0].headers.get("x-venue") == "7"
+
+
+async def test_stats_keep_the_latest_rate_limit_headroom() -> None:
+    async with SandboxServer(receipts=10, tenant_limit=RateTier(50, 60.0)) as sb:
+        clopos = client_for(sb)
+        async with clopos:
+            assert clopos.stats.rate_limit is None
+            for receipt_id in (1, 2, 3):
+                await clopos.receipts.get(receipt_id)
+            headroom = clopos.stats.rate_limit
+    assert headroom is not None
+    assert (headroom.limit, headroom.remaining) == (50, 47)
