@@ -87,6 +87,9 @@ class Transport:
                 data=body,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=timeout),
+                # Never follow: aiohttp keeps custom headers (x-token) on a cross-origin
+                # redirect and re-sends a 307/308 body (client_secret). A 3xx is an error.
+                allow_redirects=False,
             ) as response:
                 payload = await response.read()
                 return RawResponse(
