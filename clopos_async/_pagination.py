@@ -17,8 +17,17 @@ rules (DESIGN §2 Pagination):
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Hashable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Sequence,
+)
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -74,12 +83,28 @@ class Pager(Generic[T]):
         return self._decoded(await self._fetch(self._first_page))
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        # Ids are committed one by one as they are yielded, and a page counts as done
+        # only after its last item: a consumer that stops mid-page resumes there.
+        async with contextlib.aclosing(self._sweep()) as sweep:
+            async for page, ended in sweep:
+                for item in page.items:
+                    if self._reached_max():
+                        break
+                    if self._seen.add(self._key(item)):
+                        self._yielded += 1
+                        yield item
+                self._page_done(page, ended)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
+        async with contextlib.aclosing(self._sweep()) as sweep:
+            async for page, ended in sweep:
+                fresh = self._commit(page)
+                self._page_done(page, ended)
+                yield fresh
+
+    async def _sweep(self) -> AsyncGenerator[tuple[Page[T], bool], None]:
+        """Decoded pages in order, each with whether the sweep ends after it."""
         window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
         sweep = _Sweep(start=self.next_page, limit=self._limit, page_budget=self._page_budget())
         try:
@@ -89,7 +114,7 @@ class Pager(Generic[T]):
                 sweep.learn(raw)
                 if sweep.fill(window, self._fetch):  # before decoding: keep requests in flight
                     await window.let_run()
-                yield self._accept(self._decoded(raw), sweep)
+                yield self._decoded(raw), sweep.ended
             self._finished = True
         finally:
             await window.cancel_all()
@@ -110,25 +135,23 @@ class Pager(Generic[T]):
         total_pages = math.ceil(self._max_items / self._limit)
         return total_pages - (self.next_page - self._first_page)
 
-    def _accept(self, page: Page[T], sweep: _Sweep) -> Page[T]:
-        fresh = self._fresh_items(page)
+    def _page_done(self, page: Page[T], ended: bool) -> None:
         self.next_page = page.page + 1
-        self._yielded += len(fresh)
-        if sweep.ended or self._reached_max():
+        if ended or self._reached_max():
             self._finished = True
+
+    def _commit(self, page: Page[T]) -> Page[T]:
+        """The page's items not yielded before (up to ``max_items``), now marked seen."""
+        fresh: list[T] = []
+        for item in page.items:
+            if self._reached_max():
+                break
+            if self._seen.add(self._key(item)):
+                self._yielded += 1
+                fresh.append(item)
         if len(fresh) == len(page.items):
             return page
         return attrs.evolve(page, items=tuple(fresh))
-
-    def _fresh_items(self, page: Page[T]) -> list[T]:
-        fresh: list[T] = []
-        room = math.inf if self._max_items is None else self._max_items - self._yielded
-        for item in page.items:
-            if len(fresh) >= room:
-                break
-            if self._seen.add(self._key(item)):
-                fresh.append(item)
-        return fresh
 
     def _reached_max(self) -> bool:
         return self._max_items is not None and self._yielded >= self._max_items

@@ -164,3 +164,32 @@ async def test_get_many_missing_id_raises_not_found(big: SandboxServer) -> None:
             async for receipt in clopos.receipts.get_many([1, 2, 99_999, 4]):
                 got.append(receipt.id)
     assert got == [1, 2]
+
+
+async def test_a_consumer_failing_mid_page_resumes_without_losing_receipts(
+    big: SandboxServer,
+) -> None:
+    seen: list[int] = []
+    async with big.client() as clopos:
+        pager = clopos.receipts.list(limit=50, sort="id", order="asc", concurrency=3)
+        with pytest.raises(RuntimeError):
+            async for receipt in pager:
+                seen.append(receipt.id)
+                if len(seen) == 60:  # the 10th item of page 2
+                    raise RuntimeError("the consumer's own failure")
+        assert pager.next_page == 2
+        seen.extend([r.id async for r in pager])
+    assert seen == big.receipt_ids()
+
+
+async def test_break_mid_page_then_resume(big: SandboxServer) -> None:
+    seen: list[int] = []
+    async with big.client() as clopos:
+        pager = clopos.receipts.list(limit=100, sort="id", order="asc")
+        async for receipt in pager:
+            seen.append(receipt.id)
+            if len(seen) == 150:
+                break
+        assert pager.next_page == 2
+        seen.extend([r.id async for r in pager])
+    assert seen == big.receipt_ids()
