@@ -47,8 +47,12 @@ class TokenManager:
         self._refresh: asyncio.Future[Token] | None = None
         self.refreshes = 0
 
-    async def get(self) -> Token:
-        """The current token, minting one (once, for all waiters) if needed."""
+    async def get(self, timeout: float | None = None) -> Token:
+        """The current token, minting one (once, for all waiters) if needed.
+
+        ``timeout`` bounds this caller's wait (asyncio.TimeoutError); the mint goes on
+        for the others.
+        """
         token = self._token
         if token is not None and token.usable_at(self._clock()):
             return token
@@ -56,7 +60,7 @@ class TokenManager:
             self._refresh = asyncio.ensure_future(self._mint_and_store())
             self._refresh.add_done_callback(self._refresh_done)
         # shield: one waiter giving up must not cancel the mint the others wait on.
-        return await asyncio.shield(self._refresh)
+        return await asyncio.wait_for(asyncio.shield(self._refresh), timeout)
 
     def invalidate(self, token: Token) -> None:
         """Forget ``token`` if it is still the current one (a 401 came back for it)."""
@@ -83,7 +87,7 @@ class StaticToken:
         self._token = Token(value=value, expires_at=float("inf"), lifetime=float("inf"))
         self.refreshes = 0
 
-    async def get(self) -> Token:
+    async def get(self, timeout: float | None = None) -> Token:
         return self._token
 
     def invalidate(self, token: Token) -> None:

@@ -11,7 +11,7 @@ import copy
 import os
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import orjson
@@ -26,6 +26,8 @@ from clopos_async._receipts import Receipts
 from clopos_async._retry import RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout
 from clopos_async._version import __version__
+
+T = TypeVar("T")
 
 USER_AGENT = f"clopos-async/{__version__}"
 
@@ -67,8 +69,8 @@ class CloposClient:
         self._base_url = _check_base_url(base_url)
         self._venue_id = _check_venue(venue_id)
         self._timeout = check_timeout("timeout", timeout)
-        self._retry_policy = retry if retry is not None else RetryPolicy()
-        self._rate_limit = rate_limit
+        self._retry_policy = _check_instance("retry", retry, RetryPolicy) or RetryPolicy()
+        self._rate_limit = _check_instance("rate_limit", rate_limit, RateLimit)
         self._max_concurrency = check_positive_int("max_concurrency", max_concurrency)
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._credentials = credentials
@@ -146,12 +148,14 @@ class CloposClient:
         params: Sequence[tuple[str, str]] = (),
         json: Any = None,
         safe: bool | None = None,
+        deadline: float | None = None,
     ) -> dict[str, Any]:
         """Send one API call and return its success envelope (``data`` and friends).
 
         The escape hatch for endpoints without a resource yet. ``safe`` says
         whether the call may be repeated after an ambiguous failure; by
-        default GET/PATCH/PUT are safe and POST is not.
+        default GET/PATCH/PUT are safe and POST is not. ``deadline`` overrides
+        the retry policy's for this call.
         """
         method = method.upper()
         if safe is None:
@@ -163,9 +167,22 @@ class CloposClient:
             body=None if json is None else orjson.dumps(json),
             safety=Safety.SAFE if safe else Safety.UNSAFE,
             timeout=self._options.get("timeout"),
-            deadline=self._options.get("deadline"),
+            deadline=self._options.get("deadline") if deadline is None else deadline,
         )
         return await self._pipeline.send(call)
+
+    async def authenticate(self) -> None:
+        """Make sure a valid token is held, minting one now if needed.
+
+        Calls do this on their own; call it to fail fast at start-up on bad
+        credentials. With a static ``token=`` it does nothing.
+        """
+        await self._pipeline.tokens.get()
+
+    @property
+    def deadline(self) -> float:
+        """The deadline a call of this client (or view) gets: its option, else the policy's."""
+        return float(self._options.get("deadline", self._retry_policy.deadline))
 
     def _build_pipeline(self) -> Pipeline:
         return Pipeline(
@@ -231,6 +248,14 @@ def _check_auth(credentials: object, token: object) -> None:
         )
     if token is not None and (not isinstance(token, str) or not token):
         raise ClientValueError("token=*** is not allowed: a non-empty string is required")
+
+
+def _check_instance(name: str, value: object, kind: type[T]) -> T | None:
+    if value is None or isinstance(value, kind):
+        return value
+    raise ClientValueError(
+        f"{name}={value!r} is not allowed: a {kind.__name__} or None is required"
+    )
 
 
 def _check_base_url(base_url: object) -> str:

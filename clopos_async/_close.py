@@ -19,14 +19,19 @@ Guards run before anything is sent and raise ``CloseRejectedError`` subclasses.
 from __future__ import annotations
 
 import collections
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from clopos_async._converters import decode_closed_receipt, encode_payment_methods, format_timestamp
+from clopos_async._converters import (
+    decode_closed_receipt,
+    decode_receipt,
+    encode_payment_methods,
+    format_timestamp,
+)
 from clopos_async._errors import (
     APITimeoutError,
     BadRequestError,
@@ -97,41 +102,57 @@ class CloseRequest:
 
 
 class Closer:
-    """Runs a CloseRequest to exactly one state change, reconciling when unsure."""
+    """Runs a CloseRequest to exactly one state change, reconciling when unsure.
 
-    def __init__(self, client: CloposClient, get: Callable[[int], Awaitable[Receipt]]) -> None:
+    The whole close, its POSTs and reconciling GETs together, runs under one deadline.
+    """
+
+    def __init__(self, client: CloposClient) -> None:
         self._client = client
-        self._get = get
 
     async def close(self, request: CloseRequest) -> ClosedReceipt:
+        # A token first: a failing /auth then surfaces as itself, never as an
+        # ambiguous close that needs reconciling.
+        await self._client.authenticate()
+        clock = self._client._clock.monotonic
+        ends_at = clock() + self._client.deadline
         attempts = self._client._retry_policy.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(request)
+                return await self._post(request, ends_at - clock())
             except AMBIGUOUS:
-                outcome = await self._reconcile(request)
-                if outcome is not None or attempt == attempts:
-                    if outcome is None:
-                        raise
+                outcome = await self._reconcile(request, ends_at - clock())
+                if outcome is not None:
                     return outcome
+                if attempt == attempts or ends_at <= clock():
+                    raise
             except BadRequestError:
-                outcome = await self._reconcile(request)
+                outcome = await self._reconcile(request, ends_at - clock())
                 if outcome is None:
                     raise
                 return outcome
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    async def _post(self, request: CloseRequest) -> ClosedReceipt:
+    async def _post(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt:
         envelope = await self._client.request(
-            "POST", f"/receipts/{request.receipt_id}/close", json=request.body(), safe=False
+            "POST",
+            f"/receipts/{request.receipt_id}/close",
+            json=request.body(),
+            safe=False,
+            deadline=max(seconds_left, 0.001),
         )
         if "data" not in envelope:
             raise DecodeError("the envelope has no data", path="data")
         return decode_closed_receipt(envelope["data"])
 
-    async def _reconcile(self, request: CloseRequest) -> ClosedReceipt | None:
+    async def _reconcile(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt | None:
         """Read the receipt: our close -> its result; open -> None; else a conflict."""
-        receipt = await self._get(request.receipt_id)
+        envelope = await self._client.request(
+            "GET", f"/receipts/{request.receipt_id}", deadline=max(seconds_left, 0.001)
+        )
+        if "data" not in envelope:
+            raise DecodeError("the envelope has no data", path="data")
+        receipt = decode_receipt(envelope["data"])
         if request.matches(receipt):
             if receipt.closed_at is None:
                 raise DecodeError("a closed receipt has no closed_at", path="data.closed_at")

@@ -6,6 +6,7 @@ Secrets are kept out of every repr.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import attrs
@@ -62,14 +63,14 @@ class RetryPolicy:
     def __attrs_post_init__(self) -> None:
         from clopos_async._errors import ClientValueError
 
-        if self.max_attempts < 1:
+        attempts = self.max_attempts
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
             raise ClientValueError(
-                f"RetryPolicy.max_attempts={self.max_attempts!r} is not allowed: must be >= 1"
+                f"RetryPolicy.max_attempts={attempts!r} is not allowed: an integer >= 1 is required"
             )
-        for name in ("base", "cap", "deadline"):
-            value = getattr(self, name)
-            if value < 0:
-                raise ClientValueError(f"RetryPolicy.{name}={value!r} is not allowed: must be >= 0")
+        for name, lowest in (("base", 0.0), ("cap", 0.0)):
+            _check_seconds(f"RetryPolicy.{name}", getattr(self, name), lowest, inclusive=True)
+        _check_seconds("RetryPolicy.deadline", self.deadline, 0.0, inclusive=False)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -92,5 +93,20 @@ class RateLimit:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ClientValueError(f"RateLimit.{name}={value!r} is not allowed: must be >= 1")
-        if self.window <= 0:
-            raise ClientValueError(f"RateLimit.window={self.window!r} is not allowed: must be > 0")
+        _check_seconds("RateLimit.window", self.window, 0.0, inclusive=False)
+
+
+def _check_seconds(name: str, value: object, lowest: float, *, inclusive: bool) -> None:
+    """A finite number of seconds above ``lowest`` (or equal to it, if ``inclusive``)."""
+    from clopos_async._errors import ClientValueError
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        above = value > lowest or (inclusive and value == lowest)
+    else:
+        above = False
+    if not above:
+        relation = ">=" if inclusive else ">"
+        raise ClientValueError(
+            f"{name}={value!r} is not allowed: a finite number of seconds {relation} {lowest:g}"
+            " is required"
+        )

@@ -30,6 +30,7 @@ from clopos_async._errors import (
     APIError,
     APITimeoutError,
     AuthenticationError,
+    CloposError,
     DecodeError,
     RateLimitError,
 )
@@ -37,7 +38,7 @@ from clopos_async._http import RawResponse, Transport
 from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import parse_rate_limit, unwrap_envelope
 from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
-from clopos_async._retry import RetryRunner, Safety
+from clopos_async._retry import Deadline, RetryRunner, Safety
 
 logger = logging.getLogger("clopos_async")
 
@@ -65,7 +66,7 @@ class Call:
     method: str
     path: str
     params: Sequence[tuple[str, str]] = ()
-    body: bytes | None = None
+    body: bytes | None = attrs.field(default=None, repr=False)  # /auth's holds the secret
     safety: Safety = Safety.SAFE
     timeout: float | None = None
     deadline: float | None = None
@@ -105,47 +106,72 @@ class Pipeline:
         """Run ``call`` to a successful envelope, or raise its final typed error."""
         attempts = 0
 
-        async def attempt(seconds_left: float) -> dict[str, Any]:
+        async def attempt(limit: Deadline) -> dict[str, Any]:
             nonlocal attempts
             attempts += 1
-            timeout = self._attempt_timeout(call, seconds_left)
-            return await self._authorized(call, timeout, attempts)
+            return await self._authorized(call, limit, attempts)
 
-        return await self._retry.run(attempt, call.safety, call.deadline)
+        try:
+            return await self._retry.run(attempt, call.safety, call.deadline)
+        except _TokenUnavailable as failure:
+            # Minting has its own retries: the call does not start another round of them.
+            raise failure.error from failure.error.__cause__
 
     def _attempt_timeout(self, call: Call, seconds_left: float) -> float:
         timeout = min(call.timeout or self._timeout, seconds_left)
         if timeout <= 0:
             raise APITimeoutError(
-                "deadline exceeded before the attempt", method=call.method, url=call.path
+                "deadline exceeded before the attempt",
+                method=call.method,
+                url=call.path,
+                request_sent=False,
             )
         return timeout
 
-    async def _authorized(self, call: Call, timeout: float, attempt: int) -> dict[str, Any]:
+    async def _authorized(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
         try:
-            return await self._exchange(call, timeout, attempt)
+            return await self._exchange(call, limit, attempt)
         except _StaleToken as stale:
             self.tokens.invalidate(stale.token)
             if not isinstance(self.tokens, TokenManager):
                 raise stale.error from None
         # One replay with a fresh token (DESIGN §2 Auth); a second 401 is final.
         try:
-            return await self._exchange(call, timeout, attempt)
+            return await self._exchange(call, limit, attempt)
         except _StaleToken as stale:
             self.tokens.invalidate(stale.token)
             raise stale.error from None
 
-    async def _exchange(self, call: Call, timeout: float, attempt: int) -> dict[str, Any]:
+    async def _exchange(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
+        queued_at = self._clock.monotonic()
         async with self._permits:
             slot = await self._take_slot(TENANT)
+            # Queueing for a permit or a pacing slot is not the call's own time: a bulk
+            # job waits its turn instead of failing its deadline (README "Retries").
+            limit.extend(self._clock.monotonic() - queued_at)
             response: RawResponse | None = None
             try:
                 # Token after the slot: a long pacing wait must not outlive it (DESIGN §2).
-                token = await self.tokens.get()
+                token = await self._current_token(call, limit)
+                timeout = self._attempt_timeout(call, limit.left())
                 response = await self._send_once(call, timeout, token, attempt)
             finally:
                 await self._free_slot(TENANT, slot, response)
         return self._unwrap(call, response, token)
+
+    async def _current_token(self, call: Call, limit: Deadline) -> Token:
+        try:
+            return await self.tokens.get(timeout=max(limit.left(), 0.0))
+        except asyncio.TimeoutError:
+            error: CloposError = APITimeoutError(
+                "no token within the call's deadline",
+                method=call.method,
+                url=call.path,
+                request_sent=False,
+            )
+            raise _TokenUnavailable(error) from None
+        except CloposError as exc:
+            raise _TokenUnavailable(exc) from exc
 
     async def _send_once(
         self, call: Call, timeout: float, token: Token, attempt: int
@@ -214,20 +240,22 @@ class Pipeline:
         call = Call(method="POST", path=AUTH_PATH, body=orjson.dumps(self._credentials.auth_body()))
         attempts = 0
 
-        async def attempt(seconds_left: float) -> Token:
+        async def attempt(limit: Deadline) -> Token:
             nonlocal attempts
             attempts += 1
-            timeout = self._attempt_timeout(call, seconds_left)
-            return await self._auth_attempt(call, timeout, attempts)
+            return await self._auth_attempt(call, limit, attempts)
 
         token = await self._retry.run(attempt, Safety.SAFE)
         self.stats.token_refreshes += 1
         return token
 
-    async def _auth_attempt(self, call: Call, timeout: float, attempt: int) -> Token:
+    async def _auth_attempt(self, call: Call, limit: Deadline, attempt: int) -> Token:
+        queued_at = self._clock.monotonic()
         slot = await self._take_slot(AUTH)
+        limit.extend(self._clock.monotonic() - queued_at)
         response: RawResponse | None = None
         try:
+            timeout = self._attempt_timeout(call, limit.left())
             headers = {**self._headers, "Content-Type": "application/json"}
             response = await self._transmit(call, headers, timeout, attempt)
         finally:
@@ -241,6 +269,14 @@ class Pipeline:
             is_auth=True,
         )
         return token_from_auth(envelope, now=self._clock.time())
+
+
+class _TokenUnavailable(Exception):
+    """Internal: no token could be had; carries the typed error, never retried as such."""
+
+    def __init__(self, error: CloposError) -> None:
+        super().__init__("token unavailable")
+        self.error = error
 
 
 class _StaleToken(Exception):

@@ -47,7 +47,7 @@ class Receipts:
 
     def __init__(self, client: CloposClient) -> None:
         self._client = client
-        self._closer = Closer(client, self.get)
+        self._closer = Closer(client)
 
     def list(
         self,
@@ -107,8 +107,10 @@ class Receipts:
         """Fetch many receipts concurrently; yield them in input order."""
         receipt_ids = check_ids("ids", ids)
         includes = check_include(include)
-        width = self._client._max_concurrency if concurrency is None else concurrency
-        width = check_concurrency("concurrency", width)
+        if concurrency is None:
+            width = self._client._max_concurrency  # already checked by the constructor
+        else:
+            width = check_concurrency("concurrency", concurrency)
         return self._iterate_many(receipt_ids, includes, width)
 
     async def close(

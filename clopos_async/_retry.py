@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import attrs
 import tenacity
 
 from clopos_async._config import RetryPolicy
@@ -48,7 +49,7 @@ def is_retryable(exc: BaseException, safety: Safety) -> bool:
     if isinstance(exc, APIConnectionError):
         return safety is Safety.SAFE or not exc.request_sent
     if isinstance(exc, APITimeoutError):
-        return safety is Safety.SAFE
+        return safety is Safety.SAFE or not exc.request_sent
     if isinstance(exc, ServerError):
         return safety is Safety.SAFE and exc.status in RETRYABLE_STATUSES
     return False
@@ -65,6 +66,20 @@ def server_wait(exc: BaseException | None) -> float:
     if isinstance(exc, RateLimitError) and exc.retry_after is not None:
         return exc.retry_after
     return 0.0
+
+
+@attrs.define(slots=True)
+class Deadline:
+    """When one call must be over. Queueing for the client's own pacing pushes it back."""
+
+    ends_at: float
+    clock: Callable[[], float]
+
+    def left(self) -> float:
+        return self.ends_at - self.clock()
+
+    def extend(self, seconds: float) -> None:
+        self.ends_at += seconds
 
 
 class RetryRunner:
@@ -87,11 +102,11 @@ class RetryRunner:
 
     async def run(
         self,
-        attempt: Callable[[float], Awaitable[T]],
+        attempt: Callable[[Deadline], Awaitable[T]],
         safety: Safety,
         deadline: float | None = None,
     ) -> T:
-        """Call ``attempt(seconds_left)`` until it succeeds, or raise its last, typed error.
+        """Call ``attempt(deadline)`` until it succeeds, or raise its last, typed error.
 
         The first attempt runs directly: building tenacity's machinery costs more
         than a loopback request (benchmarks/bench_overhead.py), and most calls
@@ -100,25 +115,25 @@ class RetryRunner:
         numbers are exactly as if tenacity had run it.
         """
         budget = self.policy.deadline if deadline is None else deadline
-        ends_at = self._clock() + budget
+        limit = Deadline(ends_at=self._clock() + budget, clock=self._clock)
         try:
-            return await attempt(budget)
+            return await attempt(limit)
         except Exception as exc:
             if self.policy.max_attempts <= 1 or not is_retryable(exc, safety):
                 raise
             first_failure = exc
-        return await self._retry(attempt, safety, ends_at, first_failure)
+        return await self._retry(attempt, safety, limit, first_failure)
 
     async def _retry(
         self,
-        attempt: Callable[[float], Awaitable[T]],
+        attempt: Callable[[Deadline], Awaitable[T]],
         safety: Safety,
-        ends_at: float,
+        limit: Deadline,
         first_failure: Exception,
     ) -> T:
         retrying = tenacity.AsyncRetrying(
             sleep=self._sleep,
-            stop=self._stop(ends_at),
+            stop=self._stop(limit),
             wait=self._wait,
             retry=tenacity.retry_if_exception(lambda exc: is_retryable(exc, safety)),
             before_sleep=self._report,
@@ -132,25 +147,24 @@ class RetryRunner:
             if replay_first:
                 replay_first = False
                 raise first_failure
-            seconds_left = ends_at - self._clock()
-            if seconds_left <= 0:
+            if limit.left() <= 0:
                 # A sleep overran the deadline: the caller gets the real failure, not a
                 # synthetic timeout (the stop condition then ends the retries).
                 raise last_error
             try:
-                return await attempt(max(seconds_left, 0.0))
+                return await attempt(limit)
             except Exception as exc:
                 last_error = exc
                 raise
 
         return await retrying(one_attempt)
 
-    def _stop(self, ends_at: float) -> Callable[[tenacity.RetryCallState], bool]:
+    def _stop(self, limit: Deadline) -> Callable[[tenacity.RetryCallState], bool]:
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.policy.max_attempts:
                 return True
             # Give up now rather than sleep past the deadline (DESIGN §2).
-            return self._clock() + (state.upcoming_sleep or 0.0) > ends_at
+            return self._clock() + (state.upcoming_sleep or 0.0) > limit.ends_at
 
         return stop
 

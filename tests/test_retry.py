@@ -38,6 +38,7 @@ def api(cls: type, status: int, **extra: object) -> BaseException:
         (api(BadRequestError, 400), False, False),
         (api(NotFoundError, 404), False, False),
         (APITimeoutError("t"), True, False),
+        (APITimeoutError("connect", request_sent=False), True, True),
         (APIConnectionError("refused", request_sent=False), True, True),
         (APIConnectionError("reset", request_sent=True), True, False),
         (ValueError("x"), False, False),
