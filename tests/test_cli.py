@@ -18,6 +18,7 @@ import re
 import select
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from clopos_async import (
     ClientStats,
     OrderStatus,
     PaymentMethod,
+    RateLimitInfo,
     Receipt,
     ReceiptStatus,
     __version__,
@@ -42,7 +44,7 @@ from clopos_async import (
 from clopos_async.cli import main
 from clopos_async.cli._args import parse_args
 from clopos_async.cli._failures import UsageError
-from clopos_async.cli._progress import Progress, Snapshot
+from clopos_async.cli._progress import Progress, Snapshot, describe
 from clopos_async.cli._writers import CSV_COLUMNS, CsvWriter, JsonlWriter, cell, flatten
 from clopos_async.testing import SandboxServer
 
@@ -123,6 +125,25 @@ async def expected_ids(date_from: date = DAY_FROM, date_to: date = DAY_TO) -> li
     """What the embedded sandbox holds for the range: the same seed and size, started here."""
     async with SandboxServer(receipts=RECEIPTS, seed=SEED) as twin:
         return twin.receipt_ids(date_from=date_from, date_to=date_to)
+
+
+def exported_ids(out: Path, output_format: str) -> list[int]:
+    """The receipt ids in an export file, in file order; a CSV must hold one header, first."""
+    if output_format == "jsonl":
+        return [receipt.id for receipt in decode_lines(out.read_bytes())]
+    with out.open(newline="", encoding="utf-8") as stream:
+        header, *rows = list(csv.reader(stream))
+    assert tuple(header) == CSV_COLUMNS
+    assert [row for row in rows if tuple(row) == CSV_COLUMNS] == []  # no second header
+    return [int(row[0]) for row in rows]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def sample_receipt(name: str) -> tuple[dict[str, Any], Receipt]:
@@ -215,6 +236,7 @@ async def test_export_progress_off_a_tty_is_plain_lines(tmp_path: Path) -> None:
     assert progress[-1].startswith(f"page {pages}/{pages} | ")
     assert "receipts/s" in progress[-1]
     assert "429s 0" in progress[-1]
+    assert re.search(r" \| budget \d+/\d+ \| 429s 0,", progress[-1]), progress[-1]
     assert run.stderr_lines[-1].startswith("clopos-async: exported ")
 
 
@@ -294,9 +316,23 @@ async def test_missing_credentials_exit_2_naming_the_variables() -> None:
     assert_one_error_line(run, 2, "CLOPOS_CLIENT_ID", "CLOPOS_TOKEN")
 
 
-async def test_unwritable_output_exits_2() -> None:
-    run = await run_cli("export", *RANGE_ARGS, *SANDBOX_ARGS, "--out", "/nonexistent/dir/x.jsonl")
-    assert_one_error_line(run, 2, "/nonexistent/dir/x.jsonl")
+@pytest.mark.parametrize("page", ["1", "3"])  # a fresh export truncates, a resume appends
+async def test_an_output_that_cannot_be_opened_exits_2(tmp_path: Path, page: str) -> None:
+    run = await run_cli(
+        "export", *RANGE_ARGS, *SANDBOX_ARGS, "--page", page, "--out", "/nonexistent/dir/x.jsonl"
+    )
+    assert_one_error_line(run, 2, "cannot open --out /nonexistent/dir/x.jsonl")
+
+    a_directory = await run_cli("export", *RANGE_ARGS, *SANDBOX_ARGS, "--out", str(tmp_path))
+    assert_one_error_line(a_directory, 2, f"cannot open --out {tmp_path}")
+
+
+async def test_a_write_failing_after_the_output_opened_exits_1() -> None:
+    # /dev/full opens like any file, then every write fails with ENOSPC.
+    run = await run_cli("export", *RANGE_ARGS, *SANDBOX_ARGS, "--quiet", "--out", "/dev/full")
+    assert_one_error_line(
+        run, 1, "cannot write /dev/full: No space left on device", "wrote 0 receipts"
+    )
 
 
 # --- API failures: exit 1, one line -----------------------------------------------------------
@@ -317,8 +353,33 @@ async def test_export_exits_1_when_a_fault_exhausts_the_retries(tmp_path: Path) 
             env=sandbox_env(sandbox),
         )  # fmt: skip
         assert fault.hits == 2  # the first try and one retry, then the error
-    assert_one_error_line(run, 1, "503", "wrote 0 receipts", "resume with --page 1")
-    assert out.read_bytes() == b""
+    assert_one_error_line(run, 1, "503", "wrote 0 receipts", "resume with --page 1 --limit 200")
+    assert not out.exists()  # nothing arrived: nothing was created
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+@pytest.mark.parametrize("page", ["1", "2"])
+@pytest.mark.parametrize("failure", ["bad credentials", "network down", "server error"])
+async def test_a_run_failing_before_any_data_leaves_an_existing_file_unchanged(
+    tmp_path: Path, output_format: str, page: str, failure: str
+) -> None:
+    out = tmp_path / f"receipts.{output_format}"
+    earlier = b"an earlier export, kept\n"
+    out.write_bytes(earlier)
+    async with SandboxServer(receipts=30, seed=1) as sandbox:
+        env = sandbox_env(sandbox)
+        if failure == "bad credentials":
+            env["CLOPOS_CLIENT_SECRET"] = "not-the-secret"
+        elif failure == "network down":
+            env["CLOPOS_BASE_URL"] = f"http://127.0.0.1:{closed_port()}"
+        else:
+            sandbox.fault("/receipts", status=503)
+        run = await run_cli(
+            "export", *RANGE_ARGS, "--format", output_format, "--page", page,
+            "--max-attempts", "1", "--out", str(out), env=env,
+        )  # fmt: skip
+    assert out.read_bytes() == earlier
+    assert_one_error_line(run, 1, "wrote 0 receipts", f"resume with --page {page} --limit 200")
 
 
 async def test_verbose_shows_the_retries_before_the_error(tmp_path: Path) -> None:
@@ -411,12 +472,18 @@ async def test_close_with_a_bad_closed_at_exits_2() -> None:
 # --- Ctrl-C -----------------------------------------------------------------------------------
 
 
-async def test_ctrl_c_stops_cleanly_with_whole_lines_and_says_how_far(tmp_path: Path) -> None:
-    out = tmp_path / "slow.jsonl"
+@pytest.mark.parametrize("output_format", ["jsonl", "csv"])
+async def test_ctrl_c_then_the_advised_resume_completes_the_same_file(
+    tmp_path: Path, output_format: str
+) -> None:
+    out = tmp_path / f"slow.{output_format}"
     limit = 4
+    command = (
+        "export", *RANGE_ARGS, *SANDBOX_ARGS, "--format", output_format,
+        "--concurrency", "1", "--out", str(out),
+    )  # fmt: skip
     process = await asyncio.create_subprocess_exec(
-        *CLI, "export", *RANGE_ARGS, *SANDBOX_ARGS, "--sandbox-latency", "0.15",
-        "--limit", str(limit), "--concurrency", "1", "--out", str(out),
+        *CLI, *command, "--sandbox-latency", "0.15", "--limit", str(limit),
         stderr=asyncio.subprocess.PIPE, env=clean_env(),
     )  # fmt: skip
     assert process.stderr is not None
@@ -430,25 +497,50 @@ async def test_ctrl_c_stops_cleanly_with_whole_lines_and_says_how_far(tmp_path: 
 
     assert code == 130
     assert "Traceback" not in after_signal
-    receipts = decode_lines(out.read_bytes())  # every line is complete, valid JSON
+    written = exported_ids(out, output_format)  # every line complete, one CSV header
     assert out.read_bytes().endswith(b"\n")
-    assert len(receipts) >= 2 * limit
-    assert len(receipts) % limit == 0  # whole pages only
-    next_page = len(receipts) // limit + 1
+    assert len(written) >= 2 * limit
+    assert len(written) % limit == 0  # whole pages only
+    next_page = len(written) // limit + 1
     final = after_signal.splitlines()[-1]
     assert final.startswith("clopos-async: interrupted: "), final
-    assert f"wrote {len(receipts)} receipts" in final
-    assert f"next page {next_page}, resume with --page {next_page}" in final
+    assert f"wrote {len(written)} receipts" in final
+    assert final.endswith(
+        f"next page {next_page}, resume with --page {next_page} --limit {limit} "
+        "(the same --out appends)"
+    ), final
 
-    # Following the advice completes the export: no receipt missing, none twice.
-    remainder = tmp_path / "remainder.jsonl"
-    resumed = await run_cli(
-        "export", *RANGE_ARGS, *SANDBOX_ARGS, "--limit", str(limit), "--page", str(next_page),
-        "--out", str(remainder),
-    )  # fmt: skip
+    # Following the advice word for word, into the same file, completes the export.
+    advice = re.search(r"resume with (--page \d+ --limit \d+)", final)
+    assert advice is not None
+    resumed = await run_cli(*command, *shlex.split(advice.group(1)))
     assert resumed.code == 0, resumed.stderr
-    both = [r.id for r in receipts + decode_lines(remainder.read_bytes())]
-    assert sorted(both) == await expected_ids()
+    everything = exported_ids(out, output_format)
+    assert everything[: len(written)] == written  # the pages already written are kept
+    assert sorted(everything) == await expected_ids()  # each receipt exactly once
+
+
+async def test_a_resume_to_stdout_writes_no_second_csv_header() -> None:
+    common = ("export", *RANGE_ARGS, *SANDBOX_ARGS, "--format", "csv", "--limit", "30")
+    whole = await run_cli(*common)
+    rest = await run_cli(*common, "--page", "2")
+    assert whole.code == rest.code == 0, whole.stderr + rest.stderr
+
+    header, *rows = list(csv.reader(io.StringIO(whole.stdout.decode(), newline="")))
+    assert tuple(header) == CSV_COLUMNS
+    assert len(rows) > 30  # there is a page 2 to resume from
+    # ``>>`` after the first page gives the whole export: one header, every row once.
+    assert whole.stdout.endswith(rest.stdout)
+    assert list(csv.reader(io.StringIO(rest.stdout.decode(), newline=""))) == rows[30:]
+
+
+async def test_a_resume_into_a_new_csv_file_still_gets_its_header(tmp_path: Path) -> None:
+    common = ("export", *RANGE_ARGS, *SANDBOX_ARGS, "--format", "csv", "--limit", "30")
+    whole, fresh = tmp_path / "whole.csv", tmp_path / "from_page_2.csv"
+    assert (await run_cli(*common, "--out", str(whole))).code == 0
+    run = await run_cli(*common, "--page", "2", "--out", str(fresh))
+    assert run.code == 0, run.stderr
+    assert exported_ids(fresh, "csv") == exported_ids(whole, "csv")[30:]
 
 
 # --- sandbox and --version --------------------------------------------------------------------
@@ -656,6 +748,23 @@ def test_progress_rate_is_receipts_per_second() -> None:
     clock.now += 2.0
     progress.update(snapshot(1, page_count=1, per_page=50))
     assert "| 25.0 receipts/s |" in stream.getvalue()
+
+
+def test_progress_shows_the_rate_limit_budget_the_server_last_reported() -> None:
+    stats = ClientStats(rate_limited=1, rate_limit_waits=2, retries=3)
+    stats.rate_limit = RateLimitInfo(limit=300, remaining=287, reset=12.0)
+    line = describe(Snapshot(page=3, page_count=25, receipts=600, stats=stats), 2.0)
+    assert line == (
+        "page 3/25 | 600 receipts | 300.0 receipts/s | budget 287/300 | "
+        "429s 1, paced 2 (0.0s), retries 3"
+    )
+
+
+def test_progress_leaves_the_budget_out_until_the_server_reports_one() -> None:
+    stats = ClientStats(rate_limited=1, rate_limit_waits=2, retries=3)
+    line = describe(Snapshot(page=3, page_count=25, receipts=600, stats=stats), 2.0)
+    assert "budget" not in line
+    assert line.endswith("| 300.0 receipts/s | 429s 1, paced 2 (0.0s), retries 3")
 
 
 def test_quiet_progress_writes_nothing() -> None:

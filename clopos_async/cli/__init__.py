@@ -2,7 +2,8 @@
 
 ``main(argv)`` parses the command line, runs one command on a fresh event loop
 and turns every expected failure into one stderr line and an exit code:
-0 success, 1 API/transport/output failure, 2 usage error, 130 Ctrl-C.
+0 success; 1 an API or network failure, or a write to the output that failed mid-way;
+2 a usage error, an ``--out`` that cannot be opened included; 130 Ctrl-C.
 """
 
 from __future__ import annotations

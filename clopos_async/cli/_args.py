@@ -214,7 +214,8 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         type=positive_int,
         default=1,
         metavar="N",
-        help="first page, to resume an interrupted export (default 1)",
+        help="first page, to resume an interrupted export with the --page and --limit it "
+        "names; above 1, --out is appended to, without a second CSV header (default 1)",
     )
     export.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 

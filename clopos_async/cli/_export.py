@@ -4,7 +4,10 @@ Receipts are swept oldest first (``sort=created_at``, ascending) so receipts
 created during the export land on later pages instead of shifting the pages
 already written. Each page is written whole and flushed before the next one is
 taken, so the output always ends on a complete line, whatever stops the export;
-the stop message names the page to resume from (``--page``).
+the stop message says how to resume (``--page N --limit L``). The output is opened
+only when the first page has arrived, and a resume (``--page`` > 1) appends to it
+without a second CSV header, so following that advice with the same ``--out``
+completes the file: every receipt exactly once.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from clopos_async.cli._failures import (
     failure_from,
 )
 from clopos_async.cli._interrupt import run_interruptible
-from clopos_async.cli._output import open_sink, say
+from clopos_async.cli._output import STDOUT, DeferredSink, say
 from clopos_async.cli._progress import Progress, Snapshot
 from clopos_async.cli._source import open_client
 from clopos_async.cli._writers import WRITERS, Writer
@@ -32,9 +35,15 @@ from clopos_async.cli._writers import WRITERS, Writer
 
 @attrs.define(kw_only=True, slots=True)
 class ExportState:
-    """How far an export got: what was written, and the first page not yet written."""
+    """How far an export got: what was written, and the first page not yet written.
+
+    Page numbers only mean something together with the page size, so the resume
+    advice names both (``--page N --limit L``).
+    """
 
     next_page: int
+    limit: int
+    to_stdout: bool
     pages: int = 0
     receipts: int = 0
 
@@ -46,13 +55,21 @@ class ExportState:
     def where(self) -> str:
         return (
             f"wrote {self.receipts} receipts ({_plural(self.pages, 'page')}); "
-            f"next page {self.next_page}, resume with --page {self.next_page}"
+            f"next page {self.next_page}, {self.resume_advice()}"
         )
+
+    def resume_advice(self) -> str:
+        advice = f"resume with --page {self.next_page} --limit {self.limit}"
+        if self.next_page == 1:
+            return advice  # nothing to keep: page 1 starts the output over
+        if self.to_stdout:
+            return f"{advice} and append its output to what was written"
+        return f"{advice} (the same --out appends)"
 
 
 async def export_command(args: argparse.Namespace) -> int:
     """Run the export; report success, a failure or an interruption with how far it got."""
-    state = ExportState(next_page=args.page)
+    state = ExportState(next_page=args.page, limit=args.limit, to_stdout=args.out == STDOUT)
     progress = Progress(None if args.quiet else sys.stderr, tty=sys.stderr.isatty())
     started = time.monotonic()
     try:
@@ -65,7 +82,7 @@ async def export_command(args: argparse.Namespace) -> int:
         raise failure_from(exc, context=context) from None
     except BrokenPipeError:
         raise  # the reader went away (``| head``): main exits quietly
-    except OSError as exc:
+    except OSError as exc:  # the output opened, then a write failed: exit 1 (_failures)
         raise Failure(f"cannot write {_target(args)}: {exc.strerror} ({state.where()})") from None
     if not args.quiet:
         say(_summary(args, state, client, time.monotonic() - started))
@@ -74,8 +91,9 @@ async def export_command(args: argparse.Namespace) -> int:
 
 async def _export(args: argparse.Namespace, state: ExportState, progress: Progress) -> CloposClient:
     writer: Writer = WRITERS[args.format]()
+    # Opened by the first write: a run that fails before any data leaves the file as it was.
+    sink = DeferredSink(args.out, append=args.page > 1, header=writer.header())
     async with open_client(args, concurrency=args.concurrency) as clopos:
-        # Built before the output is opened: a bad argument raises here, nothing written.
         pager = clopos.receipts.list(
             date_from=args.date_from,
             date_to=args.date_to,
@@ -86,16 +104,15 @@ async def _export(args: argparse.Namespace, state: ExportState, progress: Progre
             limit=args.limit,
             concurrency=args.concurrency,
         )
-        with open_sink(args.out) as sink:
-            sink.write(writer.header())
+        with sink:
             try:
                 async for page in pager.pages():
                     sink.write(writer.encode(page.items))
-                    sink.flush()
                     state.record(page, pager.next_page)
                     progress.update(_snapshot(page, state, clopos))
             finally:
                 progress.finish()
+            sink.start()  # a finished export always leaves its output, even with no receipts
     return clopos
 
 
@@ -119,7 +136,7 @@ def _summary(
 
 
 def _target(args: argparse.Namespace) -> str:
-    return "stdout" if args.out == "-" else str(args.out)
+    return "stdout" if args.out == STDOUT else str(args.out)
 
 
 def _plural(count: int, noun: str) -> str:

@@ -9,8 +9,11 @@ from __future__ import annotations
 from clopos_async import ClientValueError, CloposError
 
 EXIT_OK = 0
-EXIT_FAILURE = 1  # the API or the network failed, or the output could not be written
-EXIT_USAGE = 2  # a bad argument: argparse's convention, and the SDK's ClientValueError
+#: The API or the network failed, or a write to an output that did open failed mid-way.
+EXIT_FAILURE = 1
+#: A bad argument (argparse's convention): the SDK's ClientValueError too, and an
+#: ``--out`` that cannot be opened, since the path the user gave is what is wrong.
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention for Ctrl-C
 
 

@@ -3,7 +3,8 @@
 On a terminal: one line redrawn in place with ``\\r``, at most ``1 / interval``
 times a second. Elsewhere (a log file, CI): plain lines, about ``lines`` of them
 over the whole export, so logs stay readable and never hold a ``\\r``.
-Rate-limit headroom comes from ``ClientStats``: how often the client's own
+Rate-limit headroom comes from ``ClientStats``: the requests the server's window
+has left (its latest ``RateLimit-*`` headers, API §4), how often the client's own
 pacing made a request wait, and how many 429s the server answered (API §7).
 """
 
@@ -16,7 +17,7 @@ from typing import TextIO
 
 import attrs
 
-from clopos_async import ClientStats
+from clopos_async import ClientStats, RateLimitInfo
 
 _CLEAR_TO_END = "\x1b[K"
 
@@ -32,15 +33,24 @@ class Snapshot:
 
 
 def describe(snapshot: Snapshot, elapsed: float) -> str:
-    """``page 3/25 | 600 receipts | 412.0 receipts/s | 429s 0, paced 0 (0.0s), retries 0``."""
+    """``page 3/25 | 600 receipts | 412.0 receipts/s | budget 287/300 | 429s 0, ...``.
+
+    The ``budget`` part (requests left in the server's window, API §4 ``RateLimit-*``)
+    is left out until a response has carried those headers.
+    """
     stats = snapshot.stats
     rate = snapshot.receipts / elapsed if elapsed > 0 else 0.0
     return (
         f"page {snapshot.page}/{snapshot.page_count} | {snapshot.receipts} receipts | "
-        f"{rate:.1f} receipts/s | 429s {stats.rate_limited}, "
+        f"{rate:.1f} receipts/s | {budget(stats.rate_limit)}429s {stats.rate_limited}, "
         f"paced {stats.rate_limit_waits} ({stats.rate_limit_wait_seconds:.1f}s), "
         f"retries {stats.retries}"
     )
+
+
+def budget(info: RateLimitInfo | None) -> str:
+    """``budget 287/300 | ``: requests left of the window's limit; empty when unknown."""
+    return "" if info is None else f"budget {info.remaining}/{info.limit} | "
 
 
 class Progress:
