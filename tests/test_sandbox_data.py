@@ -9,9 +9,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clopos_async import ClientValueError
 from clopos_async.testing import SandboxServer
+from clopos_async.testing._data import money
 from tests.sandbox_http import mint_token
 
 #: Every field of the API §10.1 receipt table (``receipt_products`` only comes with with[]).
@@ -35,6 +38,7 @@ MONEY_FIELDS = (
     "service_charge_value", "delivery_fee", "remaining", "i_tax", "e_tax", "total_tax",
     "by_cash", "by_card", "totalCost",
 )  # fmt: skip
+LINE_MONEY_FIELDS = ("total", "price", "subtotal", "total_discount", "receipt_discount", "cost")
 ORDER_STATUSES = {"NEW", "SCHEDULED", "IN_PROGRESS", "READY", "PICKED_UP", "COMPLETED", "CANCELLED"}
 WIRE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 ALL_INCLUDES = [
@@ -120,21 +124,57 @@ def test_enums_and_nullable_fields(receipts: list[dict[str, Any]]) -> None:
 # --- money ---------------------------------------------------------------------------------
 
 
-def test_both_money_scales_appear(receipts: list[dict[str, Any]]) -> None:
+def money_numbers(receipt: dict[str, Any]) -> list[int | float]:
+    """Every money number of a receipt: its own, its payments', its lines' and modifiers'."""
+    numbers = [receipt[field] for field in MONEY_FIELDS]
+    numbers += [payment["amount"] for payment in receipt["payment_methods"]]
+    for line in receipt["receipt_products"]:
+        numbers += [line[field] for field in LINE_MONEY_FIELDS]
+        numbers += [line["meta"]["product"]["price"], line["product"]["price"]]
+        numbers += [modificator["price"] for modificator in line["modificators"]]
+    return numbers
+
+
+def test_whole_amounts_are_json_ints_and_the_rest_floats_with_two_decimals(
+    receipts: list[dict[str, Any]],
+) -> None:
+    numbers = [number for receipt in receipts for number in money_numbers(receipt)]
+    for number in numbers:
+        assert type(number) in (int, float)
+        if isinstance(number, float):
+            assert number != int(number)  # a whole amount is never written as 30.0
+            assert -decimal(number).as_tuple().exponent <= 2  # type: ignore[operator]
     totals = [r["total"] for r in receipts]
     assert any(isinstance(t, int) for t in totals)
     assert any(isinstance(t, float) for t in totals)
-    assert any(isinstance(t, float) and t != int(t) for t in totals)
 
 
-def test_a_receipt_uses_one_scale_with_at_most_two_decimals(
-    receipts: list[dict[str, Any]],
-) -> None:
-    for receipt in receipts:
-        kinds = {type(receipt[field]) for field in MONEY_FIELDS}
-        assert len(kinds) == 1
-        for field in MONEY_FIELDS:
-            assert -decimal(receipt[field]).as_tuple().exponent <= 2  # type: ignore[operator]
+def test_one_scale_per_dataset_in_major_units(receipts: list[dict[str, Any]]) -> None:
+    prices: dict[int, set[Decimal]] = {}
+    for line in (line for r in receipts for line in r["receipt_products"]):
+        prices.setdefault(line["product_id"], set()).add(decimal(line["price"]))
+    assert all(len(seen) == 1 for seen in prices.values())  # a product costs the same everywhere
+    assert {product_id: seen.pop() for product_id, seen in prices.items()}[1] == Decimal("12.5")
+    assert max(decimal(r["total"]) for r in receipts) < 1000  # not minor units (8.14 -> 8140)
+
+
+@given(cents=st.integers(min_value=0, max_value=10**9))
+def test_money_writes_cents_as_major_units(cents: int) -> None:
+    number = money(cents)
+    assert decimal(number) == Decimal(cents) / 100
+    assert isinstance(number, int) == (cents % 100 == 0)
+
+
+async def test_sorting_by_total_orders_by_value(http: aiohttp.ClientSession) -> None:
+    async with SandboxServer(receipts=150, seed=5) as sb:
+        headers = {"x-token": await mint_token(http, sb)}
+        params = {"limit": "200", "sort[0]": "total", "sort[1]": "1"}
+        async with http.get(f"{sb.base_url}/receipts", params=params, headers=headers) as answer:
+            totals = [row["total"] for row in (await answer.json())["data"]]
+    assert len(totals) == 150
+    assert {type(total) for total in totals} == {int, float}
+    values = [decimal(total) for total in totals]
+    assert values == sorted(values)
 
 
 def test_closed_receipts_are_paid_exactly(receipts: list[dict[str, Any]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -11,9 +11,11 @@ import orjson
 import pytest
 
 from clopos_async import ClientValueError
-from clopos_async.testing import SandboxServer
+from clopos_async.testing import RateTier, SandboxServer
+from tests.sandbox_http import mint_token
 
 CLOSE = "/receipts/*/close"
+RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
 
 
 @pytest.fixture
@@ -103,6 +105,100 @@ async def test_injected_429_carries_rate_limit_headers_and_overrides(
     async with http.get(f"{sandbox.base_url}/receipts", headers=headers) as response:
         assert response.headers["RateLimit-Reset"] == "7"
     assert [entry.rate_limited for entry in sandbox.requests("GET", "/receipts")] == [True, True]
+
+
+async def test_an_explicit_429_header_set_is_sent_exactly(http: aiohttp.ClientSession) -> None:
+    scripted = {"RateLimit-Limit": "300", "RateLimit-Remaining": "0", "RateLimit-Reset": "1"}
+    async with SandboxServer(receipts=5, tenant_limit=RateTier(50, 30.0)) as sb:
+        sb.fault("/receipts/*", status=429, headers=scripted)
+        headers = {"x-token": await mint_token(http, sb)}
+        async with http.get(f"{sb.base_url}/receipts/1", headers=headers) as response:
+            assert response.status == 429
+            sent = {name: response.headers[name] for name in scripted}
+            assert response.headers["Retry-After"] == "1"
+    assert sent == scripted  # the scripted values beat the tier's own (limit 50, 49 left)
+
+
+# --- injected answers pass the gateway (API §7) ------------------------------------------
+
+
+def quota(headers: Mapping[str, str]) -> tuple[int, ...]:
+    return tuple(int(headers[name]) for name in RATE_HEADERS)
+
+
+async def test_injected_answers_carry_the_rate_limit_headers(http: aiohttp.ClientSession) -> None:
+    async with SandboxServer(receipts=5, tenant_limit=RateTier(50, 30.0)) as sb:
+        sb.fault("/receipts/1", status=500)
+        sb.fault("/receipts/2", success_false=True, headers={"X-A": "1"})
+        headers = {"x-token": await mint_token(http, sb)}
+        seen = []
+        for receipt_id in (1, 2):
+            url = f"{sb.base_url}/receipts/{receipt_id}"
+            async with http.get(url, headers=headers) as response:
+                seen.append((response.status, quota(response.headers)))
+                assert "Retry-After" not in response.headers
+        assert response.headers["X-A"] == "1"
+    assert seen == [(500, (50, 49, 0)), (200, (50, 48, 0))]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "token"),
+    [({"status": 503}, None), ({"status": 429}, "bad"), ({"success_false": True}, None)],
+)
+async def test_a_fault_needs_a_valid_token_like_the_endpoint(
+    sandbox: SandboxServer,
+    http: aiohttp.ClientSession,
+    outcome: dict[str, Any],
+    token: str | None,
+) -> None:
+    fault = sandbox.fault("/receipts", **outcome)
+    headers = {} if token is None else {"x-token": token}
+    async with http.get(f"{sandbox.base_url}/receipts", headers=headers) as response:
+        status, body = response.status, await response.json()
+        assert quota(response.headers)[:2] == (600, 599)  # tier 2 counted the 401
+    assert (status, body["error"]) == (401, "unauthorized")
+    assert (fault.matched, fault.hits) == (1, 1)  # the attempt still counts
+
+
+async def test_injected_errors_count_toward_the_flood_guard(http: aiohttp.ClientSession) -> None:
+    async with SandboxServer(receipts=5, flood_limit=RateTier(3), tenant_limit=None) as sb:
+        fault = sb.fault("/receipts", status=500)
+        headers = {"x-token": await mint_token(http, sb)}
+        url = f"{sb.base_url}/receipts"
+        codes = [(await get(http, url, headers=headers))[0] for _ in range(4)]
+        sb.faults.remove(fault)
+        code, body = await get(http, url, headers=headers)
+    assert codes == [500, 500, 500, 429]
+    assert (code, orjson.loads(body)["error"]) == (429, "rate_limited")
+
+
+async def test_injected_successes_do_not_count_toward_the_flood_guard(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with SandboxServer(receipts=5, flood_limit=RateTier(1), tenant_limit=None) as sb:
+        sb.fault("/receipts", success_false=True)
+        headers = {"x-token": await mint_token(http, sb)}
+        url = f"{sb.base_url}/receipts"
+        codes = [(await get(http, url, headers=headers))[0] for _ in range(3)]
+    assert codes == [200, 200, 200]
+
+
+async def test_injected_answers_spend_tenant_budget(http: aiohttp.ClientSession) -> None:
+    async with SandboxServer(receipts=5, tenant_limit=RateTier(2, 30.0)) as sb:
+        fault = sb.fault("/receipts", status=503)
+        headers = {"x-token": await mint_token(http, sb)}
+        url = f"{sb.base_url}/receipts"
+        codes = [(await get(http, url, headers=headers))[0] for _ in range(3)]
+    assert codes == [503, 503, 429]
+    assert fault.hits == 3
+
+
+async def test_a_fault_on_a_path_without_a_route_is_still_404(
+    sandbox: SandboxServer, http: aiohttp.ClientSession, headers: dict[str, str]
+) -> None:
+    sandbox.fault("/orders", status=500)
+    code, body = await get(http, f"{sandbox.base_url}/orders", headers=headers)
+    assert (code, orjson.loads(body)["error"]) == (404, "not_found")
 
 
 # --- matching and attempts ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import yarl
 
 from clopos_async.testing import SandboxServer
 from tests.sandbox_http import mint_token
@@ -245,6 +246,33 @@ async def test_unknown_paths_are_404_envelopes(
     for path in ("/orders", "/receipts/1/stock", "/", "/receipts/"):
         status, body = await fetch(http, "GET", sandbox.base_url + path, headers=headers)
         assert (status, body["success"], body["error"]) == (404, False, "not_found")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/receipts", "/receipts/1", "/open-api/v1/receipts", "/open-api/v2x/receipts", "/open-api"],
+)
+async def test_paths_outside_the_api_root_are_404(
+    sandbox: SandboxServer, http: aiohttp.ClientSession, headers: dict[str, str], path: str
+) -> None:
+    fault = sandbox.fault("/receipts*", status=500)  # nothing outside the root is faulted
+    root = str(yarl.URL(sandbox.base_url).with_path("/"))
+    status, body = await fetch(http, "GET", root.rstrip("/") + path, headers=headers)
+    assert (status, body["success"], body["error"]) == (404, False, "not_found")
+    assert "/open-api/v2" in body["message"]
+    assert "data" not in body
+    assert [(e.path, e.status) for e in sandbox.requests("GET")] == [(path, 404)]
+    assert fault.matched == 0
+
+
+async def test_auth_outside_the_api_root_is_404_and_issues_no_token(
+    sandbox: SandboxServer, http: aiohttp.ClientSession
+) -> None:
+    url = str(yarl.URL(sandbox.base_url).with_path("/auth"))
+    status, body = await fetch(http, "POST", url, json=auth_body(sandbox))
+    assert (status, body["error"]) == (404, "not_found")
+    assert "token" not in body
+    assert sandbox.issued_tokens == []
 
 
 async def test_wrong_method_is_405_envelope_with_allow(

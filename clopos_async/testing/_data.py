@@ -3,11 +3,11 @@
 One job: turn a seeded random stream into receipts whose money adds up exactly.
 
 Money is computed in integer *cents*: integer arithmetic is exact like Decimal and
-several times faster, which keeps a 100,000-receipt build within seconds. Each
-receipt has a money *scale* (API §11 notes both appear on the wire): the
-"integral" scale writes every amount as a JSON integer (8.14 -> ``8140``, like the
-doc's close example), the "fractional" scale as a JSON float with at most two
-decimals (``8.14``, ``12.5``, ``30.0``).
+several times faster, which keeps a 100,000-receipt build within seconds. Every
+amount is in major currency units, one scale for the whole dataset so that
+amounts compare (and sort) by value. API §11 notes both JSON number kinds on the
+wire, so a whole amount is written as a JSON integer (``12``, ``30``) and any
+other as a JSON float with at most two decimals (``8.14``, ``12.5``).
 """
 
 from __future__ import annotations
@@ -83,13 +83,14 @@ CLOSED_ORDER_STATUSES = ("COMPLETED", "COMPLETED", "COMPLETED", "PICKED_UP", "CA
 METHOD_NAMES: dict[int, str] = dict(PAYMENT_METHODS)
 
 
-def money(cents: int, integral: bool) -> int | float:
-    """The wire number for ``cents`` in a receipt's scale.
+def money(cents: int) -> int | float:
+    """The wire number for ``cents``: an int when whole (``12``), else a float (``8.14``).
 
     ``cents / 100`` is the double nearest the exact decimal (IEEE division is
     correctly rounded), so it always prints with at most two decimals.
     """
-    return cents * 10 if integral else cents / 100
+    units, rest = divmod(cents, 100)
+    return units if rest == 0 else cents / 100
 
 
 def wire_datetime(moment: datetime) -> str:
@@ -131,7 +132,6 @@ class LinePlan:
 
     receipt_id: int
     stamp: str
-    integral: bool
     discount: int  # the receipt-level discount, in cents, shared over the lines
     items: tuple[tuple[int, int, tuple[int, ...]], ...]  # (product id, count, modifier ids)
     cid_seed: int
@@ -183,20 +183,18 @@ class ReceiptFactory:
     def build(self, receipt_id: int, created_at: datetime) -> Generated:
         """A receipt with ``receipt_id`` created at ``created_at`` (naive, venue local time)."""
         rng = self.rng
-        integral = rng.random() < 0.5
         is_open = rng.random() < self.open_ratio
         sale_type = _pick(rng, _SALE_TYPE_MIX)
         items = tuple(self._item() for _ in range(_between(rng, 1, 4)))
         totals = self._totals(sum(_item_cents(item) for item in items), sale_type[0])
-        receipt = self._receipt(receipt_id, created_at, sale_type, totals, integral)
+        receipt = self._receipt(receipt_id, created_at, sale_type, totals)
         if is_open:
-            _make_open(receipt, totals.total, integral)
+            _make_open(receipt, totals.total)
         else:
-            self._make_closed(receipt, created_at, totals.total, integral)
+            self._make_closed(receipt, created_at, totals.total)
         plan = LinePlan(
             receipt_id=receipt_id,
             stamp=receipt["created_at"],
-            integral=integral,
             discount=totals.discount.cents,
             items=items,
             cid_seed=rng.getrandbits(64),
@@ -233,15 +231,14 @@ class ReceiptFactory:
         created_at: datetime,
         sale_type: tuple[int, str, str],
         totals: _Totals,
-        integral: bool,
     ) -> dict[str, Any]:
         """The receipt of API §10.1 as unpaid; ``_make_open``/``_make_closed`` finish it."""
         people = (_between(self.rng, 1, len(USERS)), _between(self.rng, 1, 3))
         return {
             **self._head(receipt_id, sale_type[0], people),
-            **_money_fields(totals, integral),
+            **_money_fields(totals),
             **self._tail(created_at, sale_type, people[0]),
-            **self._additional(created_at, sale_type[0], people, totals, integral),
+            **self._additional(created_at, sale_type[0], people, totals),
         }
 
     def _head(self, receipt_id: int, sale_type_id: int, people: tuple[int, int]) -> dict[str, Any]:
@@ -295,7 +292,6 @@ class ReceiptFactory:
         sale_type_id: int,
         people: tuple[int, int],
         totals: _Totals,
-        integral: bool,
     ) -> dict[str, Any]:
         """Additional fields of the OpenAPI/v1 receipt schema (API §10.1), and two unknowns."""
         rng = self.rng
@@ -310,15 +306,13 @@ class ReceiptFactory:
             "courier_id": _between(rng, 1, 5) if sale_type_id == 2 else None,
             "is_returns": False,
             "suspicion": 1 if rng.random() < 0.02 else 0,
-            "totalCost": money(totals.subtotal * 35 // 100, integral),
+            "totalCost": money(totals.subtotal * 35 // 100),
             # Keys no field table documents: clients must carry them through unchanged.
             "rps_discount": 0,
             "terminal_version": f"2.{14 + people[1]}.3",
         }
 
-    def _make_closed(
-        self, receipt: dict[str, Any], created_at: datetime, total: int, integral: bool
-    ) -> None:
+    def _make_closed(self, receipt: dict[str, Any], created_at: datetime, total: int) -> None:
         rng = self.rng
         closed = wire_datetime(created_at + timedelta(minutes=_between(rng, 5, 90)))
         payments = _split_payment(total, rng)
@@ -329,11 +323,11 @@ class ReceiptFactory:
             closed_at=closed,
             updated_at=closed,
             payment_methods=[
-                {"id": method, "name": METHOD_NAMES[method], "amount": money(cents, integral)}
+                {"id": method, "name": METHOD_NAMES[method], "amount": money(cents)}
                 for method, cents in payments
             ],
-            by_cash=money(by_method.get(1, 0), integral),
-            by_card=money(by_method.get(2, 0), integral),
+            by_cash=money(by_method.get(1, 0)),
+            by_card=money(by_method.get(2, 0)),
             fiscal_id=f"FSC{int(rng.random() * 16**10):010X}" if rng.random() < 0.8 else None,
             close_by_user_id=receipt["user_id"],
             closed_terminal_id=receipt["terminal_id"],
@@ -369,9 +363,8 @@ def _line(
 ) -> dict[str, Any]:
     product_id, count, modifier_ids = item
     product = CATALOG[product_id - 1]
-    integral = plan.integral
     subtotal = _item_cents(item)
-    meta_product, relation = _PRODUCT_PARTS[product_id, integral]
+    meta_product, relation = _PRODUCT_PARTS[product_id]
     return {
         "id": plan.receipt_id * 10 + index,
         "cid": _uuid(rng),
@@ -379,20 +372,20 @@ def _line(
         "product_id": product_id,
         "count": count,
         "portion_size": 1,
-        "total": money(subtotal, integral),
-        "price": money(product.price, integral),
-        "subtotal": money(subtotal, integral),
+        "total": money(subtotal),
+        "price": money(product.price),
+        "subtotal": money(subtotal),
         "is_gift": False,
         "discount_type": 0,
         "discount_value": 0,
         "discount_rate": 0,
-        "total_discount": money(0, integral),
-        "receipt_discount": money(0, integral),
+        "total_discount": money(0),
+        "receipt_discount": money(0),
         "loyalty_type": None,
         "loyalty_value": None,
-        "cost": money(subtotal * 35 // 100, integral),
+        "cost": money(subtotal * 35 // 100),
         "meta": {"product": meta_product},
-        "modificators": [_modificator(m, plan.receipt_id, integral) for m in modifier_ids],
+        "modificators": [_modificator(m, plan.receipt_id) for m in modifier_ids],
         "product": relation,
         "created_at": plan.stamp,
         "updated_at": plan.stamp,
@@ -416,9 +409,9 @@ def _uuid(rng: random.Random) -> str:
 _SALE_TYPE_MIX = (SALE_TYPES[0],) * 3 + (SALE_TYPES[1], SALE_TYPES[2])
 
 
-def _catalog_parts(product: CatalogProduct, integral: bool) -> tuple[dict[str, Any], ...]:
+def _catalog_parts(product: CatalogProduct) -> tuple[dict[str, Any], ...]:
     """``meta.product`` and the ``product`` relation (with ``unit`` and ``station``)."""
-    price = money(product.price, integral)
+    price = money(product.price)
     station_name, station_type, printable = STATIONS[product.station_id]
     meta = {"name": product.name, "type": product.type, "price": price, "barcode": product.barcode}
     relation = {
@@ -440,36 +433,32 @@ def _catalog_parts(product: CatalogProduct, integral: bool) -> tuple[dict[str, A
     return meta, relation
 
 
-_PRODUCT_PARTS = {
-    (product.id, integral): _catalog_parts(product, integral)
-    for product in CATALOG
-    for integral in (True, False)
-}
+_PRODUCT_PARTS = {product.id: _catalog_parts(product) for product in CATALOG}
 
 
-def _money_fields(totals: _Totals, integral: bool) -> dict[str, Any]:
+def _money_fields(totals: _Totals) -> dict[str, Any]:
     """The money block of API §10.1 for an unpaid receipt (payments come with the close)."""
     discount = totals.discount
     fixed = discount.kind == 2
     tax = totals.total * 18 // 118  # inclusive VAT share
     return {
-        "total": money(totals.total, integral),
-        "subtotal": money(totals.subtotal, integral),
-        "original_subtotal": money(totals.subtotal, integral),
-        "gift_total": money(0, integral),
+        "total": money(totals.total),
+        "subtotal": money(totals.subtotal),
+        "original_subtotal": money(totals.subtotal),
+        "gift_total": money(0),
         "discount_type": discount.kind,
-        "discount_value": money(discount.cents, integral) if fixed else discount.rate,
+        "discount_value": money(discount.cents) if fixed else discount.rate,
         "discount_rate": discount.rate,
-        "total_discount": money(discount.cents, integral),
+        "total_discount": money(discount.cents),
         "service_charge": totals.service_rate,
-        "service_charge_value": money(totals.service, integral),
-        "delivery_fee": money(totals.delivery, integral),
-        "remaining": money(0, integral),
-        "i_tax": money(tax, integral),
-        "e_tax": money(0, integral),
-        "total_tax": money(tax, integral),
-        "by_cash": money(0, integral),
-        "by_card": money(0, integral),
+        "service_charge_value": money(totals.service),
+        "delivery_fee": money(totals.delivery),
+        "remaining": money(0),
+        "i_tax": money(tax),
+        "e_tax": money(0),
+        "total_tax": money(tax),
+        "by_cash": money(0),
+        "by_card": money(0),
     }
 
 
@@ -486,14 +475,14 @@ def _receipt_meta(
     }
 
 
-def _modificator(mod_id: int, receipt_id: int, integral: bool) -> dict[str, Any]:
+def _modificator(mod_id: int, receipt_id: int) -> dict[str, Any]:
     name, price = _MODIFIER_NAMES[mod_id], _MODIFIER_PRICES[mod_id]
     return {
         "id": receipt_id * 100 + mod_id,
         "modificator_id": mod_id,
         "name": name,
         "count": 1,
-        "price": money(price, integral),
+        "price": money(price),
     }
 
 
@@ -519,8 +508,8 @@ def _share_receipt_discount(
     for position, (line, cents) in enumerate(zip(lines, line_cents, strict=True)):
         share = left if position == len(lines) - 1 else discount * cents // subtotal
         left -= share
-        line["receipt_discount"] = money(share, plan.integral)
-        line["total"] = money(cents - share, plan.integral)
+        line["receipt_discount"] = money(share)
+        line["total"] = money(cents - share)
 
 
 def _split_payment(total: int, rng: random.Random) -> list[tuple[int, int]]:
@@ -535,10 +524,10 @@ def _split_payment(total: int, rng: random.Random) -> list[tuple[int, int]]:
     return [(1, first), (2, total - first - bonus), (3, bonus)]
 
 
-def _make_open(receipt: dict[str, Any], total: int, integral: bool) -> None:
+def _make_open(receipt: dict[str, Any], total: int) -> None:
     """An open receipt (status 1) is unpaid: no payments and ``remaining`` is the total."""
     receipt.update(
         status=1,
         order_status=OPEN_ORDER_STATUSES[receipt["id"] % len(OPEN_ORDER_STATUSES)],
-        remaining=money(total, integral),
+        remaining=money(total),
     )

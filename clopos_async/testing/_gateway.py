@@ -6,6 +6,8 @@ and put the ``RateLimit-*`` headers on every authenticated answer.
 Order on authenticated routes (API §7): tier 2 (failed requests per IP) before
 the token is looked at; then the token; then tier 3 (per ``integrator_id:brand``
 from the verified token); then the endpoint. A 429 consumes no tier-3 budget.
+An injected ``upstream`` reply (a scripted fault) stands in for the endpoint only
+once the request got that far, so it is limited and counted like a real answer.
 """
 
 from __future__ import annotations
@@ -71,10 +73,16 @@ class Gateway:
             (re.compile(r"/receipts/([^/]+)/close"), {"POST": receipts.close}),
         )
 
-    def handle(self, call: Call) -> Reply:
+    def handle(self, call: Call, *, upstream: Reply | None = None) -> Reply:
+        """The answer to ``call``; ``upstream``, if given, replaces the endpoint's answer.
+
+        On authenticated routes ``upstream`` is only sent once the request passed
+        routing, tier 2, the token and tier 3; it gets the ``RateLimit-*`` headers,
+        and its own headers win over them. ``POST /auth`` sends it as it is.
+        """
         if call.path == "/auth":
-            return self._auth(call)
-        return self._guarded(call)
+            return self._auth(call) if upstream is None else upstream
+        return self._guarded(call, upstream)
 
     def clear_limits(self) -> None:
         for windows in (self.auth_windows, self.flood_windows, self.tenant_windows):
@@ -96,19 +104,25 @@ class Gateway:
         except Rejected as rejected:
             return rejected.reply()
 
-    def _guarded(self, call: Call) -> Reply:
+    def _guarded(self, call: Call, upstream: Reply | None) -> Reply:
         now = self._clock()
         flood = None if self.flood_windows is None else self.flood_windows[call.ip]
         if flood is not None and flood.full(now):
             return too_many(flood.quota(now))  # API §7: tier 2 runs before JWT validation
-        reply, tenant = self._admit(call, now)
+        reply, tenant = self._admit(call, now, upstream)
         if flood is not None and reply.status >= 400:
             flood.record(now)  # tier 2 counts only failed responses
         windows = [w for w in (flood, tenant) if w is not None]
-        return _with_quota(reply, most_constrained(w.quota(now) for w in windows))
+        limited = _with_quota(reply, most_constrained(w.quota(now) for w in windows))
+        if reply is upstream:
+            # A test's scripted headers (an injected 429's Reset) beat the computed ones.
+            limited = limited.with_headers(dict(upstream.headers))
+        return limited
 
-    def _admit(self, call: Call, now: float) -> tuple[Reply, SlidingWindow | None]:
-        """The endpoint's reply, or why it was not reached; and the tenant window used."""
+    def _admit(
+        self, call: Call, now: float, upstream: Reply | None
+    ) -> tuple[Reply, SlidingWindow | None]:
+        """The endpoint's (or ``upstream``) reply, or why it was not reached; the tenant window."""
         try:
             endpoint, raw_id = self._resolve(call)
             claims = self.issuer.verify(call.headers.get("x-token"))
@@ -119,6 +133,8 @@ class Gateway:
             if tenant.full(now):
                 return too_many(tenant.quota(now)), tenant  # consumes no tier-3 budget
             tenant.record(now)
+        if upstream is not None:
+            return upstream, tenant
         try:
             _check_venue(call.headers.get("x-venue"))
             return endpoint(call, raw_id), tenant

@@ -28,7 +28,8 @@ def logged_headers(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
 class LoggedRequest:
     """One HTTP request the sandbox received, logged in order of arrival.
 
-    ``path`` is relative to the API root (``/receipts/5``); ``status`` is 0 while
+    ``path`` is relative to the API root (``/receipts/5``); a request outside the
+    root keeps its full path and is answered 404. ``status`` is 0 while
     the request is still being handled and when the connection was dropped without
     a response; ``started`` is ``time.monotonic()`` at arrival and ``elapsed`` the
     seconds until the answer (or drop). ``headers`` are the request's headers

@@ -125,16 +125,15 @@ def apply_close(
     now: datetime,
 ) -> dict[str, Any]:
     """``receipt`` (a fresh copy, changed in place) closed with ``payment_methods``."""
-    integral = isinstance(receipt["total"], int)
     stamp = wire_datetime(closed_at)
     receipt.update(
         status=2,
         closed_at=stamp,
         updated_at=wire_datetime(now),
         payment_methods=[dict(method) for method in payment_methods],
-        remaining=0 if integral else 0.0,
-        by_cash=_paid_by(payment_methods, "cash", integral),
-        by_card=_paid_by(payment_methods, "card", integral),
+        remaining=0,
+        by_cash=_paid_by(payment_methods, "cash"),
+        by_card=_paid_by(payment_methods, "card"),
     )
     meta = receipt.get("meta")
     if isinstance(meta, dict):
@@ -142,9 +141,10 @@ def apply_close(
     return receipt
 
 
-def _paid_by(methods: list[dict[str, Any]], kind: str, integral: bool) -> int | float:
+def _paid_by(methods: list[dict[str, Any]], kind: str) -> int | float:
+    """The amount paid by ``kind``, in the dataset's one scale (see ``_data.money``)."""
     paid = sum((_decimal(m["amount"]) for m in methods if m["name"].lower() == kind), Decimal(0))
-    if integral and paid == paid.to_integral_value():
+    if paid == paid.to_integral_value():
         return int(paid)
     return float(paid)
 

@@ -77,7 +77,8 @@ class SandboxServer:
     over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
     them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
     time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
-    ``None`` to switch it off.
+    ``None`` to switch it off. Only paths under ``/open-api/v2`` are served: any
+    other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
     ``closes`` (every close applied by ``POST /receipts/{id}/close``),
@@ -204,8 +205,8 @@ class SandboxServer:
         it fires, ``delay`` seconds pass first, then one outcome:
 
         - ``status``: that HTTP error with the envelope ``{success: false, error,
-          message}`` (``error`` defaults to a slug for the status; a 429 also gets
-          ``RateLimit-*`` and ``Retry-After`` headers);
+          message}`` (``error`` defaults to a slug for the status; a 429 says
+          ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
         - ``reset="before"``: the connection drops and the endpoint never runs;
         - ``reset="after"``: the endpoint runs (a close IS applied), then the
           connection drops without the answer;
@@ -216,6 +217,14 @@ class SandboxServer:
 
         With none of them the request is only delayed. ``headers`` are added to the
         answer. The first registered fault that fires wins.
+
+        ``status`` and ``success_false`` stand in for the endpoint, not the gateway
+        (API §7): on authenticated routes the request still passes routing, tier 2,
+        the token check (no valid token: the usual 401, not the fault) and tier 3
+        first; the injected answer then gets the ``RateLimit-*`` headers (``headers``
+        given here win) and, when it is an error, counts as a failed request for
+        tier 2. A fault fires and counts an attempt even when the gateway rejects the
+        request. On ``POST /auth`` the injected answer is sent as it is.
         """
         fault = Fault(
             path=path,
@@ -315,12 +324,13 @@ class SandboxServer:
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         self._in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self._in_flight)
-        call = _call_of(request)
+        relative = _relative_path(request.path)
+        call = _call_of(request, request.path if relative is None else relative)
         entry = self._arrived(call)
         status = 0
         try:
             call = attrs.evolve(call, body=await request.read())
-            reply = await self._respond(call)
+            reply = await self._respond(call, under_root=relative is not None)
             if reply is None:
                 _drop_connection(request)
                 return web.Response(status=204)  # never written: the transport is closed
@@ -330,10 +340,12 @@ class SandboxServer:
             self._in_flight -= 1
             self._finished(entry, status)
 
-    async def _respond(self, call: Call) -> Reply | None:
+    async def _respond(self, call: Call, *, under_root: bool) -> Reply | None:
         """The reply to send, or None to drop the connection without one."""
         if self.latency > 0:
             await asyncio.sleep(self.latency)
+        if not under_root:
+            return _outside_root(call)  # no gateway, no faults: nothing lives there
         fault = self.faults.match(call.method, call.path)
         if fault is None:
             return self._handle(call)
@@ -344,10 +356,9 @@ class SandboxServer:
     def _apply(self, fault: Fault, call: Call) -> Reply | None:
         if fault.reset == "before":
             return None
-        if fault.status is not None:
-            return fault.status_reply(self._tenant_requests)
-        if fault.success_false:
-            return fault.success_false_reply()
+        injected = self._injected(fault)
+        if injected is not None:
+            return self._handle(call, upstream=injected)  # the gateway still admits it
         if fault.expire_token:
             self.expire_tokens()
         reply = self._handle(call)
@@ -358,9 +369,17 @@ class SandboxServer:
             reply = attrs.evolve(reply, status=200, body=reply.body[: len(reply.body) // 2])
         return reply.with_headers(fault.headers)
 
-    def _handle(self, call: Call) -> Reply:
+    def _injected(self, fault: Fault) -> Reply | None:
+        """The answer a ``status`` or ``success_false`` fault puts in the endpoint's place."""
+        if fault.status is not None:
+            return fault.status_reply(self._tenant_requests)
+        if fault.success_false:
+            return fault.success_false_reply()
+        return None
+
+    def _handle(self, call: Call, *, upstream: Reply | None = None) -> Reply:
         try:
-            return self._gateway.handle(call)
+            return self._gateway.handle(call, upstream=upstream)
         except Exception:
             # API §6.2: an unhandled gateway error is a 500; log it so tests see why.
             logger.exception("sandbox failed on %s %s", call.method, call.path)
@@ -426,17 +445,24 @@ def _is_ratio(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
 
-def _relative_path(path: str) -> str:
-    """The path under the API root (``/receipts/5``); other paths stay as they are."""
+def _relative_path(path: str) -> str | None:
+    """The path under the API root (``/receipts/5``); None for a path outside it."""
     if path == API_ROOT or path.startswith(API_ROOT + "/"):
         return path[len(API_ROOT) :] or "/"
-    return path
+    return None
 
 
-def _call_of(request: web.Request) -> Call:
+def _outside_root(call: Call) -> Reply:
+    """404 for a path outside the API root: a wrong ``base_url`` must fail here too."""
+    # API §1: every path hangs under /open-api/v2; nothing else answers.
+    message = f"No route for {call.method} {call.path}: API paths start with {API_ROOT}"
+    return error_reply(404, "not_found", message)
+
+
+def _call_of(request: web.Request, path: str) -> Call:
     return Call(
         method=request.method,
-        path=_relative_path(request.path),
+        path=path,
         query=tuple(request.rel_url.query.items()),
         headers=request.headers,
         body=b"",
