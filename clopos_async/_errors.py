@@ -2,31 +2,16 @@
 
 Every failure a caller can see is a ``CloposError``. aiohttp and tenacity
 exceptions never escape: the transport wraps them with ``raise ... from exc``.
-No message or repr built here may contain a token or a secret, so bodies are
-redacted before they are stored on an error.
+No message or repr built here may contain a token or a secret, so codes,
+messages and bodies are masked (clopos_async._redact) before they are stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from clopos_async._models import RateLimitInfo
-
-#: Body keys whose values never reach an error message, a repr or a log line.
-SECRET_KEYS = frozenset({"token", "client_secret", "x-token", "access_token", "secret"})
-REDACTED = "***"
-
-
-def redact(value: Any) -> Any:
-    """Return ``value`` with every secret-bearing key replaced by ``***``."""
-    if isinstance(value, Mapping):
-        return {
-            k: (REDACTED if str(k).lower() in SECRET_KEYS else redact(v)) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
+from clopos_async._redact import mask_text, redact
 
 
 class CloposError(Exception):
@@ -130,8 +115,8 @@ class APIError(CloposError):
         rate_limit: RateLimitInfo | None = None,
     ) -> None:
         self.status = status
-        self.code = code
-        self.message = message
+        self.code = None if code is None else mask_text(code)
+        self.message = None if message is None else mask_text(message)
         self.method = method
         self.url = url
         self.body = redact(body)

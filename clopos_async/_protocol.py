@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email.utils
 import math
-import re
 import time
 from collections.abc import Mapping, Sequence
 from datetime import date, timezone
@@ -18,7 +17,6 @@ from typing import Any, TypeAlias
 import orjson
 
 from clopos_async._errors import (
-    SECRET_KEYS,
     APIError,
     AuthenticationError,
     BadRequestError,
@@ -29,6 +27,7 @@ from clopos_async._errors import (
     error_class_for_status,
 )
 from clopos_async._models import RateLimitInfo
+from clopos_async._redact import mask_text
 
 #: One filter value: a scalar, or a list of scalars sent as ``filters[N][1][M]`` (API §8).
 FilterValue: TypeAlias = str | int | bool | Sequence[str | int]
@@ -37,7 +36,6 @@ FilterValue: TypeAlias = str | int | bool | Sequence[str | int]
 EXCERPT_CHARS = 200
 
 #: Deepest nesting of an error body kept on APIError.body.
-MAX_BODY_DEPTH = 32
 
 #: ``success: false`` slugs (API §6.3) -> error class. Keys are lower-cased: the Errors
 #: page writes sentences ("Invalid token") where endpoint pages write snake_case slugs.
@@ -53,14 +51,6 @@ ERROR_BY_SLUG: dict[str, type[APIError]] = {
     "validation_failed": BadRequestError,
     "rate_limited": RateLimitError,
 }
-
-_JWT = re.compile(r"eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*){0,2}")
-_SECRET_NAMES = "|".join(re.escape(key) for key in sorted(SECRET_KEYS, key=len, reverse=True))
-_SECRET_VALUE = re.compile(
-    r"""(["']?(?:""" + _SECRET_NAMES + r""")["']?\s*[:=]\s*)("[^"]*"?|'[^']*'?|[^\s,&}]+)""",
-    re.IGNORECASE,
-)
-
 
 # --- query encoding (API §8) -------------------------------------------------------------
 
@@ -153,7 +143,7 @@ def _excerpt_text(body: bytes | bytearray | memoryview | str) -> str:
         text = body[: EXCERPT_CHARS * 8]
     else:
         text = bytes(body[: EXCERPT_CHARS * 8]).decode("utf-8", errors="replace")
-    text = _JWT.sub("***", _SECRET_VALUE.sub(r"\1***", text))
+    text = mask_text(text)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
 
 
@@ -292,37 +282,16 @@ def error_for(
     cls = _error_class(status, code, is_auth)
     fields: dict[str, Any] = {
         "status": status,
-        "code": _mask_tokens(code),
-        "message": _mask_tokens(error_message(body)),
+        "code": code,
+        "message": error_message(body),
         "method": method,
         "url": url,
-        "body": _mask_body(body),
+        "body": body,  # APIError masks code, message and body (clopos_async._redact)
         "rate_limit": parse_rate_limit(headers),
     }
     if issubclass(cls, RateLimitError):
         return cls(retry_after=_retry_after(headers), **fields)
     return cls(**fields)
-
-
-def _mask_tokens(text: str | None) -> str | None:
-    # Error text reaches str(exc) and logs; a server echoing a JWT must not leak it.
-    return None if text is None else _JWT.sub("***", text)
-
-
-def _mask_body(value: Any, depth: int = 0) -> Any:
-    """The body with JWT-looking text masked; APIError.redact then hides secret keys.
-
-    Nesting deeper than MAX_BODY_DEPTH is cut: a hostile body must not exhaust the stack.
-    """
-    if isinstance(value, str):
-        return _JWT.sub("***", value)
-    if depth >= MAX_BODY_DEPTH and isinstance(value, (Mapping, list)):
-        return "..."
-    if isinstance(value, Mapping):
-        return {key: _mask_body(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_mask_body(item, depth + 1) for item in value]
-    return value
 
 
 def _error_class(status: int, code: str | None, is_auth: bool) -> type[APIError]:

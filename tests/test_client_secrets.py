@@ -113,3 +113,18 @@ def test_constructor_does_not_read_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("CLOPOS_TOKEN", "tok")
     with pytest.raises(ClientValueError):
         CloposClient()
+
+
+def test_api_error_masks_tokens_however_it_is_built() -> None:
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    exc = APIError(
+        status=401,
+        code=f"bad {jwt}",
+        message=f"Invalid token {jwt}",
+        method="GET",
+        url="/receipts",
+        body={"message": f"token={jwt}", "nested": [{"x-token": "raw"}]},
+    )
+    for text in (str(exc), repr(exc), repr(exc.body), str(exc.code)):
+        assert jwt not in text
+        assert "raw" not in text
