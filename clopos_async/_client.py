@@ -21,7 +21,7 @@ from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, Retry
 from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
 from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
-from clopos_async._ratelimit import RateLimiter
+from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._receipts import Receipts
 from clopos_async._retry import RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout
@@ -206,8 +206,6 @@ class CloposClient:
     def _build_limiter(self) -> RateLimiter | None:
         if self._rate_limit is None:
             return None
-        from clopos_async._ratelimit import MemoryBackend
-
         backend = self._rate_limit.backend or MemoryBackend(self._clock.monotonic)
         return RateLimiter(
             requests=self._rate_limit.requests,

@@ -47,7 +47,7 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus
+from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus, money
 from clopos_async._validation import check_closed_at, check_id
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def _check_total(value: object) -> Decimal | None:
     if value is None:
         return None
     try:
-        return PaymentMethod(id=1, name="total", amount=value).amount  # type: ignore[arg-type]
+        return money(value)  # type: ignore[arg-type]
     except ClientValueError:
         raise ClientValueError(
             f"expected_total={value!r} is not allowed: a finite number is required"

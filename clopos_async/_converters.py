@@ -791,7 +791,7 @@ def decode(model: type[M], obj: Any, path: str) -> M:
 
 def decode_list(model: type[M], obj: Any, path: str) -> list[M]:
     """Decode an array of wire objects: the fast path, else the diagnosing slow path."""
-    if obj.__class__ is list:
+    if obj.__class__ is list or obj.__class__ is tuple:  # the pager hands pages' tuples
         fast = _PLANS[model].fast
         try:
             return list(map(fast, obj))

@@ -12,9 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from clopos_async._close import Closer, CloseRequest
 from clopos_async._converters import decode_receipt, decode_receipts
-from clopos_async._errors import DecodeError
+from clopos_async._errors import ClientValueError, DecodeError
 from clopos_async._models import ClosedReceipt, Page, PaymentMethod, Receipt
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
@@ -77,12 +79,12 @@ class Receipts:
             date_from=start,
             date_to=end,
             include=check_include(include),
-            filters=_all_filters(filters, status, sale_type_id, terminal_id),
+            filters=tuple(_all_filters(filters, status, sale_type_id, terminal_id)),
             limit=limit,
         )
         return Pager(
             lambda number: self._fetch_page(query, number),
-            _decode_items,
+            decode_receipts,
             key=_receipt_id,
             page=check_positive_int("page", page),
             limit=limit,
@@ -155,39 +157,34 @@ class Receipts:
         )
 
 
+@attrs.frozen(kw_only=True, slots=True)
 class _ListQuery:
     """The checked, fixed part of a list call; only the page number varies."""
 
-    def __init__(
-        self,
-        *,
-        sort: str,
-        order: int,
-        date_from: date | None,
-        date_to: date | None,
-        include: tuple[str, ...],
-        filters: list[tuple[str, FilterValue]],
-        limit: int,
-    ) -> None:
-        self.limit = limit
-        self._common = dict(
-            sort=sort,
-            order=order,
-            date_from=date_from,
-            date_to=date_to,
-            include=include,
-            filters=filters,
-        )
+    sort: str
+    order: int
+    date_from: date | None
+    date_to: date | None
+    include: tuple[str, ...]
+    filters: tuple[tuple[str, FilterValue], ...]
+    limit: int
 
     def params(self, page: int) -> list[tuple[str, str]]:
-        return encode_list_query(page=page, limit=self.limit, **self._common)  # type: ignore[arg-type]
+        return encode_list_query(
+            page=page,
+            limit=self.limit,
+            sort=self.sort,
+            order=self.order,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            include=self.include,
+            filters=self.filters,
+        )
 
 
 def _check_limit(limit: object) -> int:
     value = check_positive_int("limit", limit)
     if value > MAX_LIMIT:
-        from clopos_async._errors import ClientValueError
-
         raise ClientValueError(
             f"limit={value!r} is not allowed: an integer from 1 to {MAX_LIMIT} is required"
         )
@@ -206,10 +203,6 @@ def _all_filters(
     )
     merged.extend((name, value) for name, value in shortcuts if value is not None)
     return merged
-
-
-def _decode_items(items: Sequence[Any]) -> list[Receipt]:
-    return decode_receipts(list(items))
 
 
 def _receipt_id(receipt: Receipt) -> int:
