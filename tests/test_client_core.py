@@ -253,3 +253,16 @@ async def test_stats_keep_the_latest_rate_limit_headroom() -> None:
             headroom = clopos.stats.rate_limit
     assert headroom is not None
     assert (headroom.limit, headroom.remaining) == (50, 47)
+
+
+async def test_failed_responses_are_released_before_the_next_attempt(
+    sandbox: SandboxServer,
+) -> None:
+    # One pooled connection: an unreleased 503 would starve the retry until it timed out.
+    sandbox.fault("/receipts/5", attempts=[1, 2], status=503)
+    connector = aiohttp.TCPConnector(limit=1)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        clopos = client_for(sandbox, session=session, timeout=2.0)
+        async with clopos:
+            assert (await clopos.receipts.get(5)).id == 5
+    assert [r.status for r in sandbox.requests("GET", "/receipts/5")] == [503, 503, 200]

@@ -193,3 +193,11 @@ async def test_break_mid_page_then_resume(big: SandboxServer) -> None:
         assert pager.next_page == 2
         seen.extend([r.id async for r in pager])
     assert seen == big.receipt_ids()
+
+
+async def test_pager_concurrency_bounds_page_requests_in_flight(big: SandboxServer) -> None:
+    big.latency = 0.02
+    async with big.client(max_concurrency=8) as clopos:
+        got = [r async for r in clopos.receipts.list(limit=50, concurrency=3)]
+    assert len(got) == 1234
+    assert big.max_in_flight == 3
