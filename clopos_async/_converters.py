@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 M = TypeVar("M")
+D = TypeVar("D", date, datetime)
 
 #: Every model that travels on the wire, nested ones included.
 WIRE_MODELS: tuple[type, ...] = (
@@ -93,23 +94,30 @@ def parse_timestamp(value: str) -> datetime:
     Raises ``ValueError`` for anything else (other lengths, a ``T`` separator,
     offsets, fractions, ISO week dates, impossible dates).
     """
-    # Fixed separators first: fromisoformat alone would also take week dates, "T", offsets.
-    if type(value) is str and len(value) == _TIMESTAMP_LEN and value[4::3] == _TIMESTAMP_SEPARATORS:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"expected a 'YYYY-MM-DD HH:mm:ss' timestamp, got {_show(value)}")
+    parsed = _strict_iso(value, _TIMESTAMP_LEN, _TIMESTAMP_SEPARATORS, datetime.fromisoformat)
+    if parsed is None:
+        raise ValueError(f"expected a 'YYYY-MM-DD HH:mm:ss' timestamp, got {_show(value)}")
+    return parsed
 
 
 def parse_date(value: str) -> date:
     """Parse a strict ``YYYY-MM-DD`` wire date (``shift_date``)."""
-    if type(value) is str and len(value) == _DATE_LEN and value[4::3] == _DATE_SEPARATORS:
+    parsed = _strict_iso(value, _DATE_LEN, _DATE_SEPARATORS, date.fromisoformat)
+    if parsed is None:
+        raise ValueError(f"expected a 'YYYY-MM-DD' date, got {_show(value)}")
+    return parsed
+
+
+def _strict_iso(
+    value: object, length: int, separators: str, parse: Callable[[str], D]
+) -> D | None:
+    # Fixed separators first: fromisoformat alone would also take week dates, "T", offsets.
+    if type(value) is str and len(value) == length and value[4::3] == separators:
         try:
-            return date.fromisoformat(value)
+            return parse(value)
         except ValueError:
-            pass
-    raise ValueError(f"expected a 'YYYY-MM-DD' date, got {_show(value)}")
+            return None  # well-formed but impossible, e.g. 2025-02-30
+    return None
 
 
 def format_timestamp(value: datetime) -> str:

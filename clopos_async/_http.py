@@ -99,11 +99,16 @@ class Transport:
                     elapsed=self._clock() - started,
                 )
         except Exception as exc:
-            raise transport_error(exc, method, path, timeout) from exc
+            error = transport_error(exc, method, path, timeout)
+            if error is None:
+                raise  # not a transport failure: a bug to see as it is
+            raise error from exc
 
 
-def transport_error(exc: Exception, method: str, path: str, timeout: float) -> TransportError:
-    """Map an aiohttp/asyncio failure to our error, saying whether the request left."""
+def transport_error(
+    exc: Exception, method: str, path: str, timeout: float
+) -> TransportError | None:
+    """Our error for an aiohttp/asyncio failure, saying whether the request left; else None."""
     kind = type(exc).__name__
     if _CONNECT_TIMEOUT and isinstance(exc, _CONNECT_TIMEOUT):
         return APITimeoutError(
@@ -117,4 +122,4 @@ def transport_error(exc: Exception, method: str, path: str, timeout: float) -> T
         )
     if isinstance(exc, (aiohttp.ClientError, OSError)):
         return APIConnectionError(f"connection failed ({kind}: {exc})", method=method, url=path)
-    raise exc
+    return None

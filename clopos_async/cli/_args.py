@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
@@ -55,39 +55,30 @@ def wire_date(text: str) -> date:
     )
 
 
+def _at_least(text: str, parse: Callable[[str], float], lowest: float, wanted: str) -> float:
+    """``parse(text)`` if it is a finite number >= ``lowest``, else an argparse error."""
+    try:
+        value = parse(text)
+    except ValueError:
+        value = float("nan")  # fails the check below
+    if not lowest <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: {wanted} is required")
+    return value
+
+
 def positive_int(text: str) -> int:
     """An integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: an integer >= 1 is required")
-    return value
+    return int(_at_least(text, int, 1, "an integer >= 1"))
 
 
 def non_negative_int(text: str) -> int:
     """An integer >= 0 (a port, a seed)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: an integer >= 0 is required")
-    return value
+    return int(_at_least(text, int, 0, "an integer >= 0"))
 
 
 def seconds(text: str) -> float:
     """A finite number of seconds >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed: a number of seconds >= 0 is required"
-        )
-    return value
+    return _at_least(text, float, 0.0, "a number of seconds >= 0")
 
 
 def payment(text: str) -> PaymentMethod:
