@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from clopos_async._api._endpoints import RECEIPTS
 from clopos_async._close import Closer, CloseRequest
 from clopos_async._converters import decode_receipt, decode_receipts
 from clopos_async._errors import ClientValueError, DecodeError
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from clopos_async._client import CloposClient
 
 #: The API's documented maximum page size for receipts (API §8; SDK docstring 1-200).
-MAX_LIMIT = 200
+MAX_LIMIT = RECEIPTS.max_limit
 
 
 class Receipts:

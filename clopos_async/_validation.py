@@ -14,55 +14,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import NoReturn
 
+from clopos_async._api._endpoints import RECEIPT_STATUSES as RECEIPT_STATUS_VALUES
+from clopos_async._api._endpoints import RECEIPTS
 from clopos_async._errors import ClientValueError
 from clopos_async._protocol import FilterValue
 
-#: The documented sortable receipt fields (API §9.12, the sample ``sorts`` array).
-RECEIPT_SORTS: frozenset[str] = frozenset(
-    {
-        "id",
-        "cid",
-        "user_id",
-        "terminal_id",
-        "table_id",
-        "hall_id",
-        "customer_id",
-        "status",
-        "guests",
-        "total",
-        "subtotal",
-        "totalCost",
-        "gift_total",
-        "remaining",
-        "suspicion",
-        "discount_type",
-        "discount_value",
-        "discount_rate",
-        "service_charge",
-        "created_at",
-        "updated_at",
-        "closed_at",
-        "deleted_at",
-        "products.status",
-        "products.type",
-        "delivery_fee",
-        "loyalty_value",
-        "total_tax",
-    }
-)
-
-#: The receipt relations ``with[N]`` accepts (API §9.12).
-RECEIPT_INCLUDES: frozenset[str] = frozenset(
-    {
-        "receipt_products",
-        "receipt_products.modificators",
-        "receipt_products.product.unit",
-        "receipt_products.product.station",
-    }
-)
-
-#: Receipt status values (API §11: 1 open, 2 closed).
-RECEIPT_STATUSES: frozenset[int] = frozenset({1, 2})
+#: The receipts list's sortable fields, relations and statuses (API §9.12, §11), read
+#: from the one table of API facts that the sandbox reads too.
+RECEIPT_SORTS: frozenset[str] = frozenset(RECEIPTS.sorts)
+RECEIPT_INCLUDES: frozenset[str] = frozenset(RECEIPTS.includes)
+RECEIPT_STATUSES: frozenset[int] = frozenset(RECEIPT_STATUS_VALUES)
 
 #: Upper bound for concurrency knobs: beyond this the 300/min budget (API §7) is the limit.
 MAX_CONCURRENCY = 64

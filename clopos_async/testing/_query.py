@@ -12,26 +12,15 @@ from datetime import date
 
 import attrs
 
+from clopos_async._api._endpoints import RECEIPTS
 from clopos_async.testing._wire import Rejected
 
-#: Relations ``with[N]`` / ``with[]`` may load on receipts (API §9.12).
-INCLUDES: tuple[str, ...] = (
-    "receipt_products",
-    "receipt_products.modificators",
-    "receipt_products.product.unit",
-    "receipt_products.product.station",
-)
-#: The ``sorts`` array of the receipts list (API §9.12), in the documented order.
-SORTS: tuple[str, ...] = (
-    "id", "cid", "user_id", "terminal_id", "table_id", "hall_id", "customer_id", "status",
-    "guests", "total", "subtotal", "totalCost", "gift_total", "remaining", "suspicion",
-    "discount_type", "discount_value", "discount_rate", "service_charge", "created_at",
-    "updated_at", "closed_at", "deleted_at", "products.status", "products.type",
-    "delivery_fee", "loyalty_value", "total_tax",
-)  # fmt: skip
-#: Fields ``filters[N][0]`` may name on receipts (API §9.12: "commonly" these three).
-FILTER_FIELDS: tuple[str, ...] = ("status", "sale_type_id", "terminal_id")
-MAX_LIMIT = 200  # API §8: receipts 1-200 (SDK docstring; "typically 200")
+#: Relations, sortable fields, filter fields and the page size of ``GET /receipts``
+#: (API §9.12), from the SDK's table of API facts.
+INCLUDES: tuple[str, ...] = RECEIPTS.includes
+SORTS: tuple[str, ...] = RECEIPTS.sorts
+FILTER_FIELDS: tuple[str, ...] = tuple(field.name for field in RECEIPTS.filters)
+MAX_LIMIT = RECEIPTS.max_limit
 _MAX_DIGITS = 18  # longer numbers are nonsense here, and int() of huge strings is slow
 
 _WITH = re.compile(r"with\[(\d*)\]")
