@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from clopos_async._client import CloposClient
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
-from clopos_async._converters import converter
 from clopos_async._errors import (
     APIConnectionError,
     APIError,
@@ -33,20 +32,31 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import (
+from clopos_async._pagination import Pager
+from clopos_async._pipeline import ClientStats
+from clopos_async._rate_info import RateLimitInfo
+from clopos_async._ratelimit import LimiterBackend, MemoryBackend
+from clopos_async._version import __version__
+from clopos_async._wire import converter
+from clopos_async.models import (
+    CheckCloseEvent,
     ClosedReceipt,
+    Modificator,
     OrderStatus,
     Page,
     PaymentMethod,
-    RateLimitInfo,
+    ProductSnapshot,
     Receipt,
+    ReceiptMeta,
+    ReceiptOrderStatus,
     ReceiptProduct,
+    ReceiptProductMeta,
+    ReceiptProperties,
     ReceiptStatus,
+    SaleTypeSnapshot,
+    Station,
+    UserSnapshot,
 )
-from clopos_async._pagination import Pager
-from clopos_async._pipeline import ClientStats
-from clopos_async._ratelimit import LimiterBackend, MemoryBackend
-from clopos_async._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -55,6 +65,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CheckCloseEvent",
     "ClientStats",
     "ClientValueError",
     "CloposClient",
@@ -70,6 +81,7 @@ __all__ = [
     "GatewayTimeoutError",
     "LimiterBackend",
     "MemoryBackend",
+    "Modificator",
     "NegativeAmountError",
     "NotFoundError",
     "OrderStatus",
@@ -78,17 +90,25 @@ __all__ = [
     "Pager",
     "PaymentMethod",
     "PermissionDeniedError",
+    "ProductSnapshot",
     "RateLimit",
     "RateLimitError",
     "RateLimitInfo",
     "Receipt",
+    "ReceiptMeta",
     "ReceiptNotOpenError",
+    "ReceiptOrderStatus",
     "ReceiptProduct",
+    "ReceiptProductMeta",
+    "ReceiptProperties",
     "ReceiptStatus",
     "RetryPolicy",
+    "SaleTypeSnapshot",
     "ServerError",
+    "Station",
     "TransportError",
     "UnderpaymentError",
+    "UserSnapshot",
     "__version__",
     "converter",
 ]

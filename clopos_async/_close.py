@@ -26,12 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from clopos_async._converters import (
-    decode_closed_receipt,
-    decode_receipt,
-    encode_payment_methods,
-    format_timestamp,
-)
 from clopos_async._errors import (
     APITimeoutError,
     BadRequestError,
@@ -47,8 +41,15 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus, money
 from clopos_async._validation import check_closed_at, check_id
+from clopos_async._wire import (
+    decode_closed_receipt,
+    decode_receipt,
+    encode_payment_methods,
+    format_timestamp,
+)
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus
+from clopos_async.models._checks import money
 
 if TYPE_CHECKING:
     from clopos_async._client import CloposClient
@@ -188,8 +189,7 @@ def _check_payments(value: object) -> tuple[PaymentMethod, ...]:
     for i, payment in enumerate(payments):
         if payment.amount < 0:
             raise NegativeAmountError(
-                f"payment_methods[{i}].amount={payment.amount} is not allowed: "
-                "amounts must be >= 0"
+                f"payment_methods[{i}].amount={payment.amount} is not allowed: amounts must be >= 0"
             )
     return payments
 

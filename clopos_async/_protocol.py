@@ -26,7 +26,7 @@ from clopos_async._errors import (
     RateLimitError,
     error_class_for_status,
 )
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._redact import mask_text
 
 #: One filter value: a scalar, or a list of scalars sent as ``filters[N][1][M]`` (API §8).

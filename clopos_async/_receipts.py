@@ -16,9 +16,7 @@ import attrs
 
 from clopos_async._api._endpoints import RECEIPTS
 from clopos_async._close import Closer, CloseRequest
-from clopos_async._converters import decode_receipt, decode_receipts
 from clopos_async._errors import ClientValueError, DecodeError
-from clopos_async._models import ClosedReceipt, Page, PaymentMethod, Receipt
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
 from clopos_async._validation import (
@@ -37,6 +35,8 @@ from clopos_async._validation import (
     check_status,
 )
 from clopos_async._window import OrderedWindow
+from clopos_async._wire import decode_receipt, decode_receipts
+from clopos_async.models import ClosedReceipt, Page, PaymentMethod, Receipt
 
 if TYPE_CHECKING:
     from clopos_async._client import CloposClient

@@ -31,7 +31,6 @@ from clopos_async._errors import (
     RateLimitError,
     ServerError,
 )
-from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import (
     EXCERPT_CHARS,
     FilterValue,
@@ -47,6 +46,7 @@ from clopos_async._protocol import (
     safe_excerpt,
     unwrap_envelope,
 )
+from clopos_async._rate_info import RateLimitInfo
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJicmFuZCI6Im9wZW5hcGl0ZXN0In0.c2lnbmF0dXJl"
 
