@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import aiohttp
 import orjson
@@ -22,12 +22,14 @@ from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
 from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
-from clopos_async._receipts import Receipts
 from clopos_async._retry import RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout
 from clopos_async._version import __version__
+from clopos_async.resources import Receipts, Stations
+from clopos_async.resources._seam import Seam
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 USER_AGENT = f"clopos-async/{__version__}"
 
@@ -42,6 +44,22 @@ ENV_CREDENTIALS = (
 )
 
 
+class mount(Generic[R]):
+    """A resource attribute: made on first access from the client's (or view's) seam."""
+
+    def __init__(self, kind: Callable[[Seam], R]) -> None:
+        self._kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, client: CloposClient, owner: type | None = None) -> R:
+        made: R | None = client._resources.get(self._name)
+        if made is None:
+            made = client._resources[self._name] = self._kind(client._seam())
+        return made
+
+
 class CloposClient:
     """The asyncio client of the Clopos Open API v2.
 
@@ -49,7 +67,9 @@ class CloposClient:
     ``await clopos.close()``. A ``session`` passed in is borrowed, never closed.
     """
 
-    receipts: Receipts
+    #: One line per resource; views made by ``with_options`` get their own.
+    receipts = mount(Receipts)
+    stations = mount(Stations)
 
     def __init__(
         self,
@@ -79,7 +99,7 @@ class CloposClient:
         self._transport = Transport(self._base_url, session=session, clock=self._clock.monotonic)
         self._pipeline = self._build_pipeline()
         self._options: dict[str, Any] = {}
-        self.receipts = Receipts(self)
+        self._resources: dict[str, Any] = {}
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CloposClient:
@@ -130,7 +150,7 @@ class CloposClient:
         if deadline is not None:
             options["deadline"] = check_timeout("deadline", deadline)
         view._options = options
-        view.receipts = Receipts(view)
+        view._resources = {}  # made again, lazily, from the view's seam
         return view
 
     def __repr__(self) -> str:
@@ -179,10 +199,17 @@ class CloposClient:
         """
         await self._pipeline.tokens.get()
 
-    @property
-    def deadline(self) -> float:
-        """The deadline a call of this client (or view) gets: its option, else the policy's."""
-        return float(self._options.get("deadline", self._retry_policy.deadline))
+    def _seam(self) -> Seam:
+        """What this client's (or view's) resources may use of it (resources/_seam.py)."""
+        return Seam(
+            send=self.request,
+            authenticate=self.authenticate,
+            monotonic=self._clock.monotonic,
+            # The deadline a call of this client (or view) gets: its option, else the policy's.
+            deadline=float(self._options.get("deadline", self._retry_policy.deadline)),
+            max_attempts=self._retry_policy.max_attempts,
+            max_concurrency=self._max_concurrency,
+        )
 
     def _build_pipeline(self) -> Pipeline:
         return Pipeline(
