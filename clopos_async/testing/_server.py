@@ -23,6 +23,7 @@ from aiohttp import web
 
 from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
+from clopos_async.testing._catalog import stations
 from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
@@ -119,7 +120,9 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers)
+        self._collections = {"stations": stations()}
+        collections = tuple(self._collections.values())
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=collections)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -259,6 +262,16 @@ class SandboxServer:
         unknown = sorted(wanted - set(INCLUDES))
         _check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
         return dict(orjson.loads(self._store.wire_bytes(receipt_id, wanted)))
+
+    def rows(self, resource: str) -> list[dict[str, Any]]:
+        """The wire dicts (copies) of a small resource, in id order: ``rows("stations")``."""
+        _check(
+            "resource",
+            resource,
+            resource in self._collections,
+            f"one of {sorted(self._collections)}",
+        )
+        return self._collections[resource].rows()
 
     def receipt_ids(
         self,
