@@ -5,7 +5,8 @@ Import everything from here; the underscored modules are internal.
 
 from __future__ import annotations
 
-from clopos_async._client import CloposClient
+from clopos_async._client import ClientOptions, CloposClient
+from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import (
     APIConnectionError,
@@ -34,13 +35,16 @@ from clopos_async._errors import (
 )
 from clopos_async._pagination import Pager
 from clopos_async._pipeline import ClientStats
+from clopos_async._protocol import FilterValue
 from clopos_async._rate_info import RateLimitInfo
-from clopos_async._ratelimit import LimiterBackend, MemoryBackend
+from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._version import __version__
-from clopos_async._wire import converter
+from clopos_async._wire import WireDatetime, converter
 from clopos_async.models import (
     CheckCloseEvent,
     ClosedReceipt,
+    EpochMillis,
+    IsoDatetime,
     Modificator,
     OrderStatus,
     Page,
@@ -56,6 +60,7 @@ from clopos_async.models import (
     SaleTypeSnapshot,
     Station,
     UserSnapshot,
+    VenueMap,
 )
 
 __all__ = [
@@ -66,8 +71,10 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CheckCloseEvent",
+    "ClientOptions",
     "ClientStats",
     "ClientValueError",
+    "Clock",
     "CloposClient",
     "CloposError",
     "CloseConflictError",
@@ -78,7 +85,10 @@ __all__ = [
     "Credentials",
     "DecodeError",
     "EmptyPaymentsError",
+    "EpochMillis",
+    "FilterValue",
     "GatewayTimeoutError",
+    "IsoDatetime",
     "LimiterBackend",
     "MemoryBackend",
     "Modificator",
@@ -102,13 +112,17 @@ __all__ = [
     "ReceiptProductMeta",
     "ReceiptProperties",
     "ReceiptStatus",
+    "Reservation",
     "RetryPolicy",
     "SaleTypeSnapshot",
     "ServerError",
     "Station",
+    "SystemClock",
     "TransportError",
     "UnderpaymentError",
     "UserSnapshot",
+    "VenueMap",
+    "WireDatetime",
     "__version__",
     "converter",
 ]

@@ -11,7 +11,7 @@ import copy
 import os
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import aiohttp
 import orjson
@@ -28,8 +28,27 @@ from clopos_async._version import __version__
 from clopos_async.resources import Receipts, Stations
 from clopos_async.resources._seam import Seam
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of ``CloposClient``, for ``from_env(**overrides)``."""
+
+    credentials: Credentials | None
+    token: str | None
+    base_url: str
+    venue_id: int | None
+    timeout: float
+    retry: RetryPolicy | None
+    rate_limit: RateLimit | None
+    max_concurrency: int
+    session: aiohttp.ClientSession | None
+    clock: Clock | None
+
 
 USER_AGENT = f"clopos-async/{__version__}"
 
@@ -102,9 +121,17 @@ class CloposClient:
         self._resources: dict[str, Any] = {}
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> CloposClient:
-        """Build a client from the ``CLOPOS_*`` environment (the only place it is read)."""
-        return cls(**{**settings_from_env(os.environ), **overrides})
+    def from_env(cls, **overrides: Unpack[ClientOptions]) -> CloposClient:
+        """Build a client from the ``CLOPOS_*`` environment (the only place it is read).
+
+        Args:
+            **overrides: constructor arguments that win over the environment.
+
+        Raises:
+            ClientValueError: the environment holds neither credentials nor a token.
+        """
+        settings: dict[str, Any] = {**settings_from_env(os.environ), **overrides}
+        return cls(**settings)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -133,7 +160,11 @@ class CloposClient:
 
     @property
     def stats(self) -> ClientStats:
-        """Requests, retries, 429s, token refreshes and pacing waits so far."""
+        """Requests, retries, 429s, token refreshes and pacing waits so far.
+
+        The live counters, shared with every view made by ``with_options``: they keep
+        counting after you read them. Take ``attrs.evolve(client.stats)`` for a snapshot.
+        """
         return self._stats
 
     def with_options(

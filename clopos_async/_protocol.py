@@ -354,9 +354,3 @@ def _error_body(body: bytes) -> Any:
         return orjson.loads(body)
     except (orjson.JSONDecodeError, TypeError):
         return _excerpt_text(body)
-
-
-def is_auth_path(path: str) -> bool:
-    """True for the token endpoint (``/auth`` under any base path, query ignored)."""
-    bare = path.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return bare.rsplit("/", 1)[-1] == "auth"

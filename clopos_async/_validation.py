@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import NoReturn
@@ -18,6 +17,7 @@ from clopos_async._api._endpoints import RECEIPT_STATUSES as RECEIPT_STATUS_VALU
 from clopos_async._api._endpoints import RECEIPTS
 from clopos_async._errors import ClientValueError
 from clopos_async._protocol import FilterValue
+from clopos_async._wire._text import parse_date, parse_timestamp
 
 #: The receipts list's sortable fields, relations and statuses (API §9.12, §11), read
 #: from the one table of API facts that the sandbox reads too.
@@ -32,9 +32,6 @@ MAX_CONCURRENCY = 64
 ORDERS: dict[str, int] = {"asc": 1, "desc": -1}
 
 _REPR_CHARS = 80
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
-_WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -135,11 +132,11 @@ def check_date(name: str, value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            return parse_date(value)  # the wire's own strict parser
         except ValueError:
-            pass  # well-formed but not a real day, e.g. 2025-02-30
+            pass  # ill-formed, or not a real day, e.g. 2025-02-30
     _reject(name, value, "a date, a datetime or a 'YYYY-MM-DD' string of a real day is required")
 
 
@@ -164,11 +161,11 @@ def check_closed_at(value: object) -> datetime | None:
         if value.utcoffset() is None:
             return value
         _reject("closed_at", value, "a naive datetime in venue local time is required")
-    if isinstance(value, str) and _DATETIME.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return datetime.strptime(value, _WIRE_DATETIME)
+            return parse_timestamp(value)  # the wire's own strict parser
         except ValueError:
-            pass  # well-formed but not a real moment, e.g. 2025-01-01 25:00:00
+            pass  # ill-formed, or not a real moment, e.g. 2025-01-01 25:00:00
     _reject(
         "closed_at",
         value,

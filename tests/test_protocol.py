@@ -39,7 +39,6 @@ from clopos_async._protocol import (
     error_code,
     error_for,
     error_message,
-    is_auth_path,
     parse_json,
     parse_rate_limit,
     retry_after_seconds,
@@ -792,29 +791,6 @@ def _outcome(**kwargs: Any) -> dict[str, Any] | CloposError:
         return unwrap_envelope(method="GET", url="/r", **kwargs)
     except CloposError as error:
         return error
-
-
-# --- is_auth_path ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("/auth", True),
-        ("auth", True),
-        ("/auth/", True),
-        ("/open-api/v2/auth", True),
-        ("https://integrations.clopos.com/open-api/v2/auth", True),
-        ("/auth?x=1", True),
-        ("/receipts", False),
-        ("/authors", False),
-        ("/receipts/1/close", False),
-        ("/auth/extra", False),
-        ("", False),
-    ],
-)
-def test_is_auth_path(path: str, expected: bool) -> None:
-    assert is_auth_path(path) is expected
 
 
 def test_filter_value_alias_accepts_the_documented_shapes() -> None:
