@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clopos_async import _validation
+from clopos_async import OrderStatus, ReceiptOrderStatus, ReceiptStatus, _validation
 from clopos_async._api import ENDPOINTS, Envelope, SortSyntax
 from clopos_async._api import _endpoints as api
 from clopos_async.testing import _query, _rules
@@ -69,3 +69,12 @@ def test_sdk_and_sandbox_read_the_same_receipt_facts() -> None:
     assert api.RECEIPTS.max_limit == _query.MAX_LIMIT
     assert _rules.ORDER_STATUSES == api.RECEIPT_ORDER_STATUSES
     assert _query.FILTER_FIELDS == ("status", "sale_type_id", "terminal_id")
+
+
+def test_model_enums_hold_the_documented_values() -> None:
+    # API §11; the enums are classes for type checkers, the table is what the sandbox reads.
+    assert tuple(s.value for s in ReceiptStatus) == api.RECEIPT_STATUSES
+    assert tuple(s.value for s in ReceiptOrderStatus) == api.RECEIPT_ORDER_STATUSES
+    assert tuple(s.value for s in OrderStatus) == api.ORDER_STATUSES
+    assert api.RECEIPTS.enums["order_status"] == api.RECEIPT_ORDER_STATUSES
+    assert api.ORDERS.enums["status"] == api.ORDER_STATUSES

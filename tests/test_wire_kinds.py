@@ -204,3 +204,44 @@ def test_stations_decode_in_both_documented_shapes() -> None:
         station = converter.structure(copy.deepcopy(wire), Station)
         assert converter.unstructure(station) == wire
     assert converter.structure(older, Station).id == "kitchen"
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELD_VALUES = st.sampled_from(
+    ["2026-02-02T13:45:53Z", "2026-02-02T13:45:53.000000Z", "2026-01-19 14:51:33",
+     "1990-05-17", {"1": 1}, ["a"], [1], [], 8.14, 8140, True, 0, "kitchen"]
+) | JSON  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from(sorted(SAMPLE)), FIELD_VALUES, max_size=4))
+def test_both_paths_agree_on_any_value_and_what_decodes_round_trips(
+    changes: dict[str, Any],
+) -> None:
+    payload = {**SAMPLE, **changes}
+    try:
+        fast: Node | DecodeError = fast_decoder(Node)(copy.deepcopy(payload))
+    except Exception:  # the fast path only says "not me"; the slow path explains
+        fast = DecodeError("fast path refused")
+    try:
+        slow: Node | DecodeError = structure_slow(Node, copy.deepcopy(payload), "data")
+    except DecodeError as error:
+        slow = error
+    if isinstance(slow, Node):
+        if isinstance(fast, Node):
+            assert fast == slow
+        assert orjson.dumps(converter.unstructure(slow)) == orjson.dumps(payload)  # 1 != true
+    else:
+        assert isinstance(fast, DecodeError)
+        with pytest.raises(DecodeError):
+            decode(Node, payload)

@@ -17,6 +17,7 @@ import attrs
 import orjson
 
 from clopos_async._api import Endpoint, Envelope, Param, ValueType
+from clopos_async.testing._query import integer, invalid
 from clopos_async.testing._wire import Call, Rejected, Reply, compact_json, list_reply, meta
 from clopos_async.testing._wire import object_reply as _object_reply
 
@@ -25,13 +26,7 @@ Handler = Callable[[Call, str | None], Reply]
 #: Whether a row matches a checked parameter value (default: the same-named field equals it).
 Match = Callable[[Mapping[str, Any], object], bool]
 
-_MAX_DIGITS = 18
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def invalid(name: str, value: str, allowed: str) -> Rejected:
-    """400 ``invalid_parameter`` naming the parameter, its value and what is allowed."""
-    return Rejected(400, "invalid_parameter", f"{name}={value!r} is invalid: {allowed}")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -52,22 +47,10 @@ def parse_list_query(endpoint: Endpoint, pairs: Iterable[tuple[str, str]]) -> Li
     size = endpoint.page_size
     if size is None:
         raise TypeError(f"{endpoint.name} is not a list")
-    page = _integer("page", scalars.get("page"), 1, low=1, high=None)
-    limit = _integer("limit", scalars.get("limit"), size.default, low=size.low, high=size.high)
+    page = integer(scalars, "page", 1, low=1, high=None)
+    limit = integer(scalars, "limit", size.default, low=size.low, high=size.high)
     params = {p.name: _param(p, scalars[p.name]) for p in endpoint.params if p.name in scalars}
     return ListQuery(page=page, limit=limit, params=params)
-
-
-def _integer(name: str, raw: str | None, default: int, *, low: int, high: int | None) -> int:
-    if raw is None:
-        return default
-    allowed = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
-    if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
-        raise invalid(name, raw, allowed)
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        raise invalid(name, raw, allowed)
-    return value
 
 
 def _param(fact: Param, raw: str) -> object:
@@ -80,7 +63,7 @@ def _param(fact: Param, raw: str) -> object:
         raise invalid(fact.name, raw, "true or false")
     value: object = raw
     if fact.type is ValueType.INT:
-        value = _integer(fact.name, raw, 0, low=0, high=None)
+        value = integer({fact.name: raw}, fact.name, 0, low=0, high=None)
     if fact.choices and value not in fact.choices:
         raise invalid(fact.name, raw, "one of " + ", ".join(map(str, fact.choices)))
     return value

@@ -12,6 +12,7 @@ from datetime import date
 
 import attrs
 
+from clopos_async._api import PageSize
 from clopos_async._api._endpoints import RECEIPTS
 from clopos_async.testing._wire import Rejected
 
@@ -21,6 +22,7 @@ INCLUDES: tuple[str, ...] = RECEIPTS.includes
 SORTS: tuple[str, ...] = RECEIPTS.sorts
 FILTER_FIELDS: tuple[str, ...] = tuple(field.name for field in RECEIPTS.filters)
 MAX_LIMIT = RECEIPTS.max_limit
+_PAGE_SIZE = RECEIPTS.page_size or PageSize()
 _MAX_DIGITS = 18  # longer numbers are nonsense here, and int() of huge strings is slow
 
 _WITH = re.compile(r"with\[(\d*)\]")
@@ -66,8 +68,8 @@ def parse_receipt_list(pairs: Iterable[tuple[str, str]]) -> ReceiptQuery:
     if sort not in SORTS:
         raise invalid("sort[0]", sort, f"one of {', '.join(SORTS)}")
     return ReceiptQuery(
-        page=_integer(scalars, "page", 1, low=1, high=None),
-        limit=_integer(scalars, "limit", 50, low=1, high=MAX_LIMIT),
+        page=integer(scalars, "page", 1, low=1, high=None),
+        limit=integer(scalars, "limit", _PAGE_SIZE.default, low=_PAGE_SIZE.low, high=MAX_LIMIT),
         sort=sort,
         descending=sort_order == "-1",
         date_from=_date(scalars, "date[0]"),
@@ -102,9 +104,8 @@ def _scalars(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return scalars
 
 
-def _integer(
-    scalars: dict[str, str], name: str, default: int, *, low: int, high: int | None
-) -> int:
+def integer(scalars: dict[str, str], name: str, default: int, *, low: int, high: int | None) -> int:
+    """``scalars[name]`` as an integer in ``low..high``, ``default`` when absent, else 400."""
     raw = scalars.get(name)
     if raw is None:
         return default
