@@ -100,6 +100,12 @@ class DecodeError(CloposError):
         self.reason = message
 
 
+class BodyNotJSONError(DecodeError):
+    """A success status whose body is not JSON at all: almost always a response a proxy
+    cut short. Safe requests retry it like a 5xx (API §6.5); the ``success: false`` of a
+    whole body is an ``APIError`` and never retried."""
+
+
 class APIError(CloposError):
     """The API answered with an error (a status >= 400, or ``success: false``)."""
 

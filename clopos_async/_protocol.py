@@ -20,6 +20,7 @@ from clopos_async._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    BodyNotJSONError,
     ClientValueError,
     DecodeError,
     NotFoundError,
@@ -121,11 +122,11 @@ def _wire_date(value: date) -> str:
 
 
 def parse_json(body: bytes, masker: Masker = PATTERNS_ONLY) -> Any:
-    """Decode a JSON body; anything that is not JSON is a ``DecodeError``."""
+    """Decode a JSON body; anything that is not JSON is a ``BodyNotJSONError``."""
     try:
         return orjson.loads(body)
     except (orjson.JSONDecodeError, TypeError) as exc:
-        raise DecodeError(f"body is not JSON: {safe_excerpt(body, masker)}") from exc
+        raise BodyNotJSONError(f"body is not JSON: {safe_excerpt(body, masker)}") from exc
 
 
 def safe_excerpt(
