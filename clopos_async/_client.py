@@ -113,7 +113,9 @@ class CloposClient:
         """Close the session this client created; a borrowed one is left open.
 
         Views made by ``with_options`` share the session, so closing any closes all.
+        A token mint in flight is cancelled first: nothing runs on after close.
         """
+        await self._pipeline.tokens.close()
         await self._transport.close()
 
     @property
