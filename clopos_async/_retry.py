@@ -25,6 +25,7 @@ from clopos_async._config import RetryPolicy
 from clopos_async._errors import (
     APIConnectionError,
     APITimeoutError,
+    BodyNotJSONError,
     RateLimitError,
     ServerError,
 )
@@ -50,6 +51,9 @@ def is_retryable(exc: BaseException, safety: Safety) -> bool:
         return safety is Safety.SAFE or not exc.request_sent
     if isinstance(exc, ServerError):
         return safety is Safety.SAFE and exc.status in RETRYABLE_STATUSES
+    if isinstance(exc, BodyNotJSONError):
+        # A 2xx cut short by a proxy: like a 5xx, another try of a safe request is harmless.
+        return safety is Safety.SAFE
     return False
 
 

@@ -83,7 +83,7 @@ async def test_bad_list_arguments_send_nothing(
     async with sandbox.client() as client:
         with pytest.raises(ClientValueError, match=message):
             client.stations.list(**call)
-        for bad in (0, -1, True, "", " ", None, 1.0):
+        for bad in (0, -1, True, "", " ", None, 1.0, 2**63):
             with pytest.raises(ClientValueError, match="id="):
                 await client.stations.get(bad)  # type: ignore[arg-type]
     assert sandbox.log == []

@@ -8,6 +8,7 @@ and the field, e.g. ``Receipt.total='abc' is not allowed``.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,10 +18,19 @@ from clopos_async._errors import ClientValueError
 
 
 def _reject(owner: str, name: str, value: object, allowed: str) -> Exception:
-    return ClientValueError(f"{owner}.{name}={value!r} is not allowed: {allowed}")
+    # Imported late: _validation reads the wire's parsers, whose package reads these models.
+    from clopos_async._validation import shown  # never the value's own, maybe raising, repr
+
+    return ClientValueError(f"{owner}.{name}={shown(value)} is not allowed: {allowed}")
 
 
-_MONEY_ALLOWED = "a finite number (int, Decimal, numeric str or float) is required"
+#: The API is PHP: a JSON integer beyond a signed 64-bit one cannot be sent (orjson raises
+#: TypeError at send time) nor stored. Same bound as _validation.MAX_WIRE_INT.
+_MAX_WIRE_INT = 2**63 - 1
+_MONEY_ALLOWED = (
+    "a finite number (int, Decimal, numeric str or float) that a JSON number carries exactly"
+    f" (integers up to {_MAX_WIRE_INT}, others a float's precision) is required"
+)
 _FLOAT_WITHOUT_EXPONENT = 1e16  # below this, repr(float) always has a "." (exponent < 0)
 
 
@@ -53,9 +63,24 @@ def to_money(value: object, owner: str, name: str) -> Decimal:
         money = decimal_from_float(value) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise _reject(owner, name, value, _MONEY_ALLOWED) from None
-    if not money.is_finite():
+    if not money.is_finite() or not _sendable(money):
         raise _reject(owner, name, value, _MONEY_ALLOWED)
     return money
+
+
+def _sendable(money: Decimal) -> bool:
+    """Whether the converter's JSON number for ``money`` is exactly ``money``.
+
+    Exponent 0 travels as an int (bounded by the API's 64-bit integers), anything else
+    as a float: Decimal("1e400") would become inf, which orjson writes as ``null``.
+    """
+    if money.as_tuple().exponent == 0:
+        return abs(money) <= _MAX_WIRE_INT
+    try:
+        as_float = float(money)
+    except OverflowError:  # pragma: no cover - Decimal -> float gives inf, not an error
+        return False
+    return math.isfinite(as_float) and decimal_from_float(as_float) == money
 
 
 def payment_amount(value: int | str | Decimal | float) -> Decimal:
@@ -92,8 +117,9 @@ def money_converters(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attr
 
 def check_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """An attrs validator: an int id (not a bool)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _reject(type(instance).__name__, attribute.name, value, "an int is required")
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _MAX_WIRE_INT:
+        allowed = f"an int from -{_MAX_WIRE_INT} to {_MAX_WIRE_INT} is required"
+        raise _reject(type(instance).__name__, attribute.name, value, allowed)
 
 
 def check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

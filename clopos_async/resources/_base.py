@@ -15,9 +15,11 @@ from clopos_async._api import Endpoint, Param, ValueType
 from clopos_async._errors import ClientValueError, DecodeError
 from clopos_async._pagination import Pager
 from clopos_async._validation import (
+    MAX_WIRE_INT,
     check_concurrency,
     check_optional_positive_int,
     check_positive_int,
+    shown,
 )
 from clopos_async._wire import decode, decode_list
 from clopos_async.models import Page
@@ -127,7 +129,11 @@ def _param_text(fact: Param, value: object) -> str:
         raise _rejected(fact, value, "True, False or None is required")
     if fact.type is ValueType.INT:
         number = value if isinstance(value, int) and not isinstance(value, bool) else None
-        if number is not None and number >= 0 and (not fact.choices or number in fact.choices):
+        if (
+            number is not None
+            and 0 <= number <= MAX_WIRE_INT
+            and (not fact.choices or number in fact.choices)
+        ):
             return str(number)
         raise _rejected(fact, value, _allowed(fact, "an integer >= 0"))
     if isinstance(value, str) and value and (not fact.choices or value in fact.choices):
@@ -136,7 +142,7 @@ def _param_text(fact: Param, value: object) -> str:
 
 
 def _rejected(fact: Param, value: object, allowed: str) -> ClientValueError:
-    return ClientValueError(f"{fact.name}={value!r} is not allowed: {allowed}")
+    return ClientValueError(f"{fact.name}={shown(value)} is not allowed: {allowed}")
 
 
 def _allowed(fact: Param, otherwise: str) -> str:
@@ -151,12 +157,13 @@ def check_path_id(name: str, value: object) -> str:
     Raises:
         ClientValueError: for anything else, a bool included.
     """
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WIRE_INT:
         return str(value)
     if isinstance(value, str) and value.strip():
         return urllib.parse.quote(value, safe="")  # never a second path segment
     raise ClientValueError(
-        f"{name}={value!r} is not allowed: a positive integer or a non-empty string id is required"
+        f"{name}={shown(value)} is not allowed: "
+        "a positive integer or a non-empty string id is required"
     )
 
 

@@ -197,6 +197,7 @@ class SandboxServer:
         malformed: bool = False,
         success_false: bool = False,
         expire_token: bool = False,
+        text: str | None = None,
     ) -> Fault:
         """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
 
@@ -209,6 +210,7 @@ class SandboxServer:
         - ``status``: that HTTP error with the envelope ``{success: false, error,
           message}`` (``error`` defaults to a slug for the status; a 429 says
           ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
+          with ``text`` the body is that text as ``text/plain`` instead;
         - ``reset="before"``: the connection drops and the endpoint never runs;
         - ``reset="after"``: the endpoint runs (a close IS applied), then the
           connection drops without the answer;
@@ -241,6 +243,7 @@ class SandboxServer:
             malformed=malformed,
             success_false=success_false,
             expire_token=expire_token,
+            text=text,
         )
         return self.faults.add(fault)
 
@@ -298,6 +301,16 @@ class SandboxServer:
             raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
         receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
         self._store.replace(receipt_id, receipt)
+
+    @property
+    def echo_secrets(self) -> bool:
+        """When True, 401s quote what was sent: the ``client_secret`` of a refused ``/auth``
+        and the ``x-token`` of a refused request (some real gateways do; issue 9 item 8)."""
+        return self._issuer.echo
+
+    @echo_secrets.setter
+    def echo_secrets(self, value: bool) -> None:
+        self._issuer.echo = bool(value)
 
     @property
     def issued_tokens(self) -> list[str]:
