@@ -11,9 +11,9 @@ import copy
 import os
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import aiohttp
 import orjson
@@ -28,13 +28,13 @@ from clopos_async._retry import RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
 from clopos_async.resources import Receipts, Stations
+from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 class ClientOptions(TypedDict, total=False):
@@ -69,22 +69,6 @@ ENV_CREDENTIALS = (
     "CLOPOS_BRAND",
     "CLOPOS_INTEGRATOR_ID",
 )
-
-
-class mount(Generic[R]):
-    """A resource attribute: made on first access from the client's (or view's) seam."""
-
-    def __init__(self, kind: Callable[[Seam], R]) -> None:
-        self._kind = kind
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    def __get__(self, client: CloposClient, owner: type | None = None) -> R:
-        made: R | None = client._resources.get(self._name)
-        if made is None:
-            made = client._resources[self._name] = self._kind(client._seam())
-        return made
 
 
 class CloposClient:
