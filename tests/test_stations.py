@@ -9,7 +9,7 @@ import aiohttp
 import orjson
 import pytest
 
-from clopos_async import ClientValueError, NotFoundError, Station, converter
+from clopos_async import APITimeoutError, ClientValueError, NotFoundError, Station, converter
 from clopos_async._api import Envelope
 from clopos_async._api import _endpoints as api
 from clopos_async.testing import SandboxServer
@@ -126,3 +126,18 @@ def test_both_list_envelopes_are_served_by_the_endpoint_facts() -> None:
     assert body["pagination"] == {"page": 2, "per_page": 2, "total": 5, "total_pages": 3}
     assert [row["id"] for row in body["data"]] == [3, 4]
     assert "total" not in body
+
+
+async def test_views_mount_their_own_resources_with_their_own_deadline(
+    sandbox: SandboxServer,
+) -> None:
+    async with sandbox.client() as client:
+        view = client.with_options(deadline=0.3)
+        assert view.stations is view.stations
+        assert view.stations is not client.stations
+        await client.authenticate()
+        sandbox.fault("/stations/2", delay=2.0, attempts=[1])
+        with pytest.raises(APITimeoutError):
+            await view.stations.get(2)
+        assert (await client.stations.get(2)).name == "Grill"
+    assert len(sandbox.requests("GET", "/stations/2")) == 2  # one per call: no retry in 0.3 s
