@@ -224,6 +224,7 @@ class CloposClient:
             auth_requests=self._rate_limit.auth_requests,
             backend=backend,
             sleep=self._clock.sleep,
+            clock=self._clock.monotonic,
         )
 
     def _default_headers(self) -> dict[str, str]:
