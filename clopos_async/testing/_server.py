@@ -121,11 +121,9 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations()}
-        collections = tuple(self._collections.values())
-        self._gateway = Gateway(
-            self._issuer, receipts_api, *tiers, collections=collections, clock=clock
-        )
+        self._collections = {"stations": stations()}  # small resources, from the API facts
+        routes = tuple(self._collections.values())
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
