@@ -48,7 +48,6 @@ class TokenManager:
         self._token: Token | None = None
         self._refresh: asyncio.Future[Token] | None = None
         self._closed = False
-        self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
         """The current token, minting one (once, for all waiters) if needed.
@@ -90,7 +89,6 @@ class TokenManager:
     async def _mint_and_store(self) -> Token:
         token = await self._mint()
         self._token = token
-        self.refreshes += 1
         return token
 
     def _refresh_done(self, future: asyncio.Future[Token]) -> None:
@@ -114,7 +112,6 @@ class StaticToken:
 
     def __init__(self, value: str) -> None:
         self._token = Token(value=value, expires_at=float("inf"), lifetime=float("inf"))
-        self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
         return self._token
