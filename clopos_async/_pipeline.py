@@ -35,9 +35,10 @@ from clopos_async._errors import (
     RateLimitError,
 )
 from clopos_async._http import RawResponse, Transport
-from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import parse_rate_limit, unwrap_envelope
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
+from clopos_async._redact import Masker
 from clopos_async._retry import Deadline, RetryRunner, Safety
 
 logger = logging.getLogger("clopos_async")
@@ -98,6 +99,9 @@ class Pipeline:
         self._limiter = limiter
         self._permits = asyncio.Semaphore(max_concurrency)
         self._clock = clock
+        # Every error built from a response masks the secrets this client knows (issue 9/8).
+        secret = credentials.client_secret if credentials is not None else None
+        self.masker = Masker([secret, token])
         self.tokens: TokenManager | StaticToken = (
             TokenManager(self._mint, clock=clock.time) if token is None else StaticToken(token)
         )
@@ -210,6 +214,7 @@ class Pipeline:
                 method=call.method,
                 url=call.path,
                 headers=response.headers,
+                masker=self.masker,
             )
         except AuthenticationError as exc:
             if exc.status == 401:
@@ -267,8 +272,11 @@ class Pipeline:
             url=call.path,
             headers=response.headers,
             is_auth=True,
+            masker=self.masker,
         )
-        return token_from_auth(envelope, now=self._clock.time())
+        token = token_from_auth(envelope, now=self._clock.time())
+        self.masker.add_token(token.value)
+        return token
 
 
 class _TokenUnavailable(Exception):

@@ -27,7 +27,7 @@ from typing import Protocol
 
 import attrs
 
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 
 #: Bucket names: one per tier the client paces (API §7 tiers 1 and 3).
 TENANT = "tenant"

@@ -22,16 +22,10 @@ import collections
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from clopos_async._converters import (
-    decode_closed_receipt,
-    decode_receipt,
-    encode_payment_methods,
-    format_timestamp,
-)
 from clopos_async._errors import (
     APITimeoutError,
     BadRequestError,
@@ -47,11 +41,17 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus, money
 from clopos_async._validation import check_closed_at, check_id
-
-if TYPE_CHECKING:
-    from clopos_async._client import CloposClient
+from clopos_async._wire import (
+    decode_closed_receipt,
+    decode_receipt,
+    encode_payment_methods,
+    format_timestamp,
+)
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus
+from clopos_async.models._checks import money
+from clopos_async.resources._base import data_of
+from clopos_async.resources._seam import Seam
 
 #: Failures after which the close may or may not have been applied.
 AMBIGUOUS = (APITimeoutError, TransportError, ServerError, DecodeError)
@@ -107,16 +107,16 @@ class Closer:
     The whole close, its POSTs and reconciling GETs together, runs under one deadline.
     """
 
-    def __init__(self, client: CloposClient) -> None:
-        self._client = client
+    def __init__(self, seam: Seam) -> None:
+        self._seam = seam
 
     async def close(self, request: CloseRequest) -> ClosedReceipt:
         # A token first: a failing /auth then surfaces as itself, never as an
         # ambiguous close that needs reconciling.
-        await self._client.authenticate()
-        clock = self._client._clock.monotonic
-        ends_at = clock() + self._client.deadline
-        attempts = self._client._retry_policy.max_attempts
+        await self._seam.authenticate()
+        clock = self._seam.monotonic
+        ends_at = clock() + self._seam.deadline
+        attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:
                 return await self._post(request, ends_at - clock())
@@ -134,25 +134,21 @@ class Closer:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     async def _post(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt:
-        envelope = await self._client.request(
+        envelope = await self._seam.send(
             "POST",
             f"/receipts/{request.receipt_id}/close",
             json=request.body(),
             safe=False,
             deadline=max(seconds_left, 0.001),
         )
-        if "data" not in envelope:
-            raise DecodeError("the envelope has no data", path="data")
-        return decode_closed_receipt(envelope["data"])
+        return decode_closed_receipt(data_of(envelope))
 
     async def _reconcile(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt | None:
         """Read the receipt: our close -> its result; open -> None; else a conflict."""
-        envelope = await self._client.request(
+        envelope = await self._seam.send(
             "GET", f"/receipts/{request.receipt_id}", deadline=max(seconds_left, 0.001)
         )
-        if "data" not in envelope:
-            raise DecodeError("the envelope has no data", path="data")
-        receipt = decode_receipt(envelope["data"])
+        receipt = decode_receipt(data_of(envelope))
         if request.matches(receipt):
             if receipt.closed_at is None:
                 raise DecodeError("a closed receipt has no closed_at", path="data.closed_at")
@@ -188,8 +184,7 @@ def _check_payments(value: object) -> tuple[PaymentMethod, ...]:
     for i, payment in enumerate(payments):
         if payment.amount < 0:
             raise NegativeAmountError(
-                f"payment_methods[{i}].amount={payment.amount} is not allowed: "
-                "amounts must be >= 0"
+                f"payment_methods[{i}].amount={payment.amount} is not allowed: amounts must be >= 0"
             )
     return payments
 
