@@ -245,8 +245,7 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         "--format",
         choices=("jsonl", "csv"),
         default="jsonl",
-        help="jsonl: one wire-shape receipt per line; csv: the columns below "
-        "(default %(default)s)",
+        help="jsonl: one wire-shape receipt per line; csv: the columns below (default %(default)s)",
     )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
@@ -293,9 +292,7 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
         help="close an open receipt exactly once",
         description="Close an open receipt with one or more payments; prints the result as JSON.",
     )
-    close.add_argument(
-        "id", type=receipt_id, metavar="ID", help="the open receipt's id, e.g. 42"
-    )
+    close.add_argument("id", type=receipt_id, metavar="ID", help="the open receipt's id, e.g. 42")
     close.add_argument(
         "--payment",
         dest="payments",
