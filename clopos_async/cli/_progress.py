@@ -1,8 +1,8 @@
-"""Progress reporting of ``clopos-async export`` on stderr.
+r"""Progress reporting of ``clopos-async export`` on stderr.
 
-On a terminal: one line redrawn in place with ``\\r``, at most ``1 / interval``
+On a terminal: one line redrawn in place with ``\r``, at most ``1 / interval``
 times a second. Elsewhere (a log file, CI): plain lines, about ``lines`` of them
-over the whole export, so logs stay readable and never hold a ``\\r``.
+over the whole export, so logs stay readable and never hold a ``\r``.
 Rate-limit headroom comes from ``ClientStats``: the requests the server's window
 has left (its latest ``RateLimit-*`` headers, API §4), how long the client's own
 pacing made requests wait (wall-clock time: concurrent waits count once), and how
