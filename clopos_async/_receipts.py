@@ -7,7 +7,7 @@ returns a lazy pager. Closing is exactly-once; see ``_close.py``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,7 @@ from clopos_async._validation import (
     check_sort,
     check_status,
 )
-from clopos_async._window import OrderedWindow
+from clopos_async._window import OrderedWindow, WindowedIterator
 
 if TYPE_CHECKING:
     from clopos_async._client import CloposClient
@@ -106,14 +106,19 @@ class Receipts:
         include: str | Iterable[str] = (),
         concurrency: int | None = None,
     ) -> AsyncIterator[Receipt]:
-        """Fetch many receipts concurrently; yield them in input order."""
+        """Fetch many receipts concurrently; yield them in input order.
+
+        Stopping early (``break``, ``aclose()``) cancels the requests still in
+        flight; ``contextlib.aclosing`` closes a held iterator deterministically.
+        """
         receipt_ids = check_ids("ids", ids)
         includes = check_include(include)
         if concurrency is None:
             width = self._client._max_concurrency  # already checked by the constructor
         else:
             width = check_concurrency("concurrency", concurrency)
-        return self._iterate_many(receipt_ids, includes, width)
+        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        return WindowedIterator(self._iterate_many(receipt_ids, includes, window), window)
 
     async def close(
         self,
@@ -128,9 +133,8 @@ class Receipts:
         return await self._closer.close(request)
 
     async def _iterate_many(
-        self, ids: Sequence[int], include: tuple[str, ...], width: int
-    ) -> AsyncIterator[Receipt]:
-        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        self, ids: Sequence[int], include: tuple[str, ...], window: OrderedWindow[Receipt]
+    ) -> AsyncGenerator[Receipt, None]:
         try:
             for receipt_id in ids:
                 if window.full:
