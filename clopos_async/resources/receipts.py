@@ -8,7 +8,7 @@ returns a lazy pager. Closing is exactly-once; see ``_close.py``. The facts
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,7 @@ from clopos_async._validation import (
 )
 from clopos_async._watch import Watcher
 from clopos_async._watch_state import state_from_since, watch_seconds
-from clopos_async._window import OrderedWindow
+from clopos_async._window import OrderedWindow, WindowedIterator
 from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
 from clopos_async.resources._base import Resource, check_limit, item_id
 from clopos_async.resources._close import Closer, CloseRequest
@@ -152,7 +152,9 @@ class Receipts(Resource):
             concurrency: requests in flight (default: the client's ``max_concurrency``).
 
         Returns:
-            An async iterator of ``Receipt``, in the order of ``ids``.
+            An async iterator of ``Receipt``, in the order of ``ids``. Stopping early
+            (``break``, ``aclose()``) cancels the requests still in flight;
+            ``contextlib.aclosing`` closes a held iterator deterministically.
 
         Raises:
             ClientValueError: an argument is not allowed; nothing was sent.
@@ -164,7 +166,8 @@ class Receipts(Resource):
             width = self._seam.max_concurrency  # already checked by the constructor
         else:
             width = check_concurrency("concurrency", concurrency)
-        return self._iterate_many(receipt_ids, includes, width)
+        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        return WindowedIterator(self._iterate_many(receipt_ids, includes, window), window)
 
     async def close(
         self,
@@ -265,9 +268,8 @@ class Receipts(Resource):
         )
 
     async def _iterate_many(
-        self, ids: Sequence[int], include: tuple[str, ...], width: int
-    ) -> AsyncIterator[Receipt]:
-        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        self, ids: Sequence[int], include: tuple[str, ...], window: OrderedWindow[Receipt]
+    ) -> AsyncGenerator[Receipt, None]:
         try:
             for receipt_id in ids:
                 if window.full:
