@@ -14,6 +14,7 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,8 +83,11 @@ async def run_python(code: str, cwd: Path, sandbox: SandboxServer) -> str:
 #: One fragment per block, naming the block for the test that runs it.
 QUICKSTART, BULK_EXPORT = "ReceiptStatus.OPEN, limit=1", 'open("receipts.jsonl"'
 WATCH = "receipts.watch(since=since"
+CLOSE_LOOP = "payments_for(receipt)"
+EARLY_STOP = "contextlib.aclosing(aiter(pager))"
 RUNNERS = (
     QUICKSTART, BULK_EXPORT, "web.AppKey", "async def worker", "def test_close_survives", WATCH,
+    CLOSE_LOOP, EARLY_STOP,
 )  # fmt: skip
 
 
@@ -158,3 +162,56 @@ async def test_the_watch_recipe_follows_two_changes_and_saves_its_checkpoint(
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == ["7", "9"]
     assert not (tmp_path / "receipts.checkpoint").exists()  # the recipe cleans up after itself
+
+
+async def test_the_close_loop_closes_every_open_receipt() -> None:
+    import textwrap
+
+    from clopos_async import PaymentMethod, Receipt
+
+    def payments_for(receipt: Receipt) -> list[PaymentMethod]:
+        assert receipt.total is not None
+        return [PaymentMethod(id=1, name="Cash", amount=receipt.total)]
+
+    source = "async def run(clopos, payments_for):\n" + textwrap.indent(block(CLOSE_LOOP), "    ")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "README[close loop]", "exec"), namespace)
+    async with SandboxServer(receipts=400, seed=3) as sandbox, sandbox.client() as clopos:
+        open_ids = sandbox.receipt_ids(status=1)
+        await namespace["run"](clopos, payments_for)
+        assert sorted(close.receipt_id for close in sandbox.closes) == open_ids
+        assert sandbox.receipt_ids(status=1) == []
+
+
+async def test_the_early_stop_recipe_leaves_no_request_running() -> None:
+    import contextlib
+    import textwrap
+
+    from clopos_async import Receipt
+
+    seen: list[int] = []
+
+    def done(receipt: Receipt) -> bool:
+        seen.append(receipt.id)
+        return len(seen) == 3
+
+    source = "async def run(pager, done):\n" + textwrap.indent(block(EARLY_STOP), "    ")
+    namespace: dict[str, Any] = {"contextlib": contextlib}
+    exec(compile(source, "README[early stop]", "exec"), namespace)
+    async with SandboxServer(receipts=400, seed=3, latency=0.01) as sandbox, sandbox.client() as c:
+        await namespace["run"](c.receipts.list(limit=20, concurrency=4), done)
+        assert len(seen) == 3
+        me = asyncio.current_task()
+        client_side = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not me and "clopos_async/testing" not in _where(task)
+            and "clopos_async" in _where(task)
+        ]  # fmt: skip
+        assert client_side == []
+
+
+def _where(task: asyncio.Task[Any]) -> str:
+    """The file a task's coroutine runs in (the SDK's or the sandbox server's)."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code.co_filename if code is not None else ""
