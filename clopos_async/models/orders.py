@@ -37,7 +37,7 @@ class OrderStatus(str, Enum):
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class OrderReceipt:
-    """The receipt an accepted order opened: ``with[0]=receipt:id,service_notification_id,status``."""
+    """A receipt reference (``with[0]=receipt:id,service_notification_id,status``)."""
 
     id: int
     service_notification_id: int | str | None = None
@@ -125,6 +125,7 @@ class Order:
     integration_id: str | None = None
     integration_status: str | None = None
     customer_ref_id: str | None = None
+    order_number: str | None = None  # sent by create (API §9.11 prose); (inference) echoed here
     status: OrderStatus | str | None = None
     receive_user_id: int | None = None
     receive_terminal_id: int | None = None
