@@ -276,9 +276,7 @@ class Creator:
         envelope = await self._seam.send("GET", path, deadline=left())
         return decode(Order, data_of(envelope))
 
-    async def _find(
-        self, number: str, since: datetime, left: Callable[[], float]
-    ) -> Order | None:
+    async def _find(self, number: str, since: datetime, left: Callable[[], float]) -> Order | None:
         """The order with ``number`` created at or after ``since``, newest first, or None."""
         page = 1
         while True:
@@ -320,5 +318,3 @@ def _unknown(failure: BaseException) -> OutcomeUnknownError:
             "creating it again; pass order_number= to let the SDK do this for you."
         ),
     )
-
-

@@ -229,5 +229,3 @@ def _relations(value: object, allowed: Sequence[str]) -> tuple[str, ...]:
         )
     items = [_choice(f"include[{i}]", item, allowed) for i, item in enumerate(value)]
     return tuple(dict.fromkeys(items))
-
-
