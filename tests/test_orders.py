@@ -25,7 +25,8 @@ async def test_iterating_returns_every_order_once_and_round_trips(sandbox: Sandb
     async with sandbox.client() as client:
         swept = [order async for order in client.orders.list(limit=5, sort="id", order="asc")]
     ids = sandbox.orders.ids()
-    assert [o.id for o in swept] == ids and len(ids) == 24
+    assert [o.id for o in swept] == ids
+    assert len(ids) == 24
     assert [converter.unstructure(o) for o in swept] == [sandbox.orders.row(i) for i in ids]
     assert swept[0].created_at == datetime(2025, 8, 1, 21, 0, tzinfo=timezone.utc)
     pages = [dict(entry.query)["page"] for entry in sandbox.requests("GET", "/orders")]
@@ -57,7 +58,8 @@ async def test_parameters_travel_in_bracket_notation(sandbox: SandboxServer) -> 
         ("with[1]", "receipt"), ("filters[0][0]", "venue_id"), ("filters[0][1]", "1"),
     ]  # fmt: skip
     days = {o.created_at.date() for o in page.items if o.created_at is not None}
-    assert days and all(date(2025, 8, 3) <= d <= date(2025, 8, 6) for d in days)
+    assert days
+    assert all(date(2025, 8, 3) <= d <= date(2025, 8, 6) for d in days)
     assert all(o.customer is not None and o.customer.phone for o in page.items)
     assert [o.updated_at for o in page.items] == sorted(o.updated_at for o in page.items)  # type: ignore[type-var]
 
@@ -67,7 +69,8 @@ async def test_descending_is_the_default(sandbox: SandboxServer) -> None:
         page = await client.orders.list(limit=4)
     assert [o.id for o in page.items] == [24, 23, 22, 21]
     (sent,) = sandbox.requests("GET", "/orders")
-    assert ("sort[0]", "created_at") in sent.query and ("sort[1]", "-1") in sent.query
+    assert ("sort[0]", "created_at") in sent.query
+    assert ("sort[1]", "-1") in sent.query
 
 
 @pytest.mark.parametrize(
@@ -99,10 +102,12 @@ async def test_get_with_and_without_the_receipt(sandbox: SandboxServer) -> None:
         plain = await client.orders.get(pending)
         receipt_id = sandbox.accept_order(pending)
         accepted = await client.orders.get(pending, include_receipt=True)
-    assert plain.status is OrderStatus.PENDING and plain.receipt is None
+    assert plain.status is OrderStatus.PENDING
+    assert plain.receipt is None
     assert "receipt" not in converter.unstructure(plain)
     assert accepted.status is OrderStatus.RECEIVED
-    assert accepted.receipt is not None and accepted.receipt.id == receipt_id
+    assert accepted.receipt is not None
+    assert accepted.receipt.id == receipt_id
     sent = sandbox.requests("GET", f"/orders/{pending}")
     assert sent[0].query == []
     assert sent[1].query == [("with[0]", "receipt:id,service_notification_id,status")]
@@ -124,7 +129,8 @@ async def test_cancel_is_retried_on_503_with_one_change(sandbox: SandboxServer) 
     sandbox.fault(f"/orders/{pending}", method="PUT", status=503, attempts=[1, 2])
     async with sandbox.client(retry=FAST) as client:
         cancelled = await client.orders.cancel(pending)
-    assert cancelled.status is OrderStatus.IGNORE and cancelled.id == pending
+    assert cancelled.status is OrderStatus.IGNORE
+    assert cancelled.id == pending
     puts = sandbox.requests("PUT", f"/orders/{pending}")
     assert [p.status for p in puts] == [503, 503, 200]
     assert [(c.order_id, c.kind) for c in sandbox.orders.changes] == [(pending, "cancelled")]
@@ -167,7 +173,9 @@ def test_round_trip_is_lossless_for_the_older_snapshot() -> None:
     }  # fmt: skip
     order = converter.structure(wire, Order)
     assert converter.unstructure(order) == wire
-    assert order.status == "NEW_STATUS" and order.receipt is not None
-    assert order.payload is not None and order.payload.products is not None
+    assert order.status == "NEW_STATUS"
+    assert order.receipt is not None
+    assert order.payload is not None
+    assert order.payload.products is not None
     assert str(order.payload.products[0].price) == "8.5"
     assert order.extra == {"unknown": {"a": [1]}}

@@ -65,7 +65,8 @@ def test_any_valid_lines_travel_exactly(lines: list[OrderProduct], number: str) 
     assert body["order_number"] == number
     assert [p["product_id"] for p in body["products"]] == [p.product_id for p in lines]
     for sent, line in zip(body["products"], lines, strict=True):
-        assert Decimal(str(sent["price"])) == line.price and sent["count"] == line.count
+        assert Decimal(str(sent["price"])) == line.price
+        assert sent["count"] == line.count
         assert len(sent["modifiers"]) == len(line.modifiers)
         assert ("note" in sent) is (line.note is not None)
 
@@ -73,14 +74,26 @@ def test_any_valid_lines_travel_exactly(lines: list[OrderProduct], number: str) 
 @given(
     bad=st.sampled_from(
         [
-            ("sale_type_id", 0), ("venue_id", -1), ("venue_id", True), ("customer", {"id": 1}),
-            ("products", []), ("products", "x"), ("products", [{"product_id": 1}]),
-            ("order_number", "X" * 21), ("order_number", ""), ("order_number", 12),
-            ("delivery_fee", -1), ("delivery_fee", "abc"), ("discount_type", 3),
-            ("discount_value", -0.5), ("service_charge", float("nan")), ("comment", 5),
-            ("auto_accept_terminal", 0), ("auto_order_accept", 1),
+            ("sale_type_id", 0),
+            ("venue_id", -1),
+            ("venue_id", True),
+            ("customer", {"id": 1}),
+            ("products", []),
+            ("products", "x"),
+            ("products", [{"product_id": 1}]),
+            ("order_number", "X" * 21),
+            ("order_number", ""),
+            ("order_number", 12),
+            ("delivery_fee", -1),
+            ("delivery_fee", "abc"),
+            ("discount_type", 3),
+            ("discount_value", -0.5),
+            ("service_charge", float("nan")),
+            ("comment", 5),
+            ("auto_accept_terminal", 0),
+            ("auto_order_accept", 1),
         ]
-    )  # fmt: skip
+    )
 )
 def test_a_bad_argument_is_named(bad: tuple[str, object]) -> None:
     name, value = bad
@@ -117,7 +130,8 @@ def test_the_flat_discount_and_rate_travel_as_objects() -> None:
     ).body
     assert body["discount"] == {"discount_type": 1, "discount_value": 10}
     assert body["service_charge"] == {"enabled": True, "value": 0.05}
-    assert body["delivery_fee"] == 2 and "order_number" not in body
+    assert body["delivery_fee"] == 2
+    assert "order_number" not in body
 
 
 async def test_bad_create_sends_nothing(sandbox: SandboxServer) -> None:
@@ -136,9 +150,12 @@ async def test_either_answer_gives_a_whole_order(sandbox: SandboxServer, shape: 
     async with sandbox.client() as client:
         order = await client.orders.create(**arguments(order_number="WEB-1042"))
     (new_id,) = created(sandbox)
-    assert order.id == new_id and order.status is OrderStatus.PENDING
-    assert order.order_number == "WEB-1042" and order.payload is not None
-    assert order.payload.customer is not None and order.payload.customer.id == 1
+    assert order.id == new_id
+    assert order.status is OrderStatus.PENDING
+    assert order.order_number == "WEB-1042"
+    assert order.payload is not None
+    assert order.payload.customer is not None
+    assert order.payload.customer.id == 1
     reads = sandbox.requests("GET", f"/orders/{new_id}")
     assert len(reads) == (1 if shape == "payload" else 0)
 
@@ -162,7 +179,8 @@ async def test_with_an_order_number_a_lost_answer_is_one_order(
     async with sandbox.client(retry=FAST, timeout=0.3) as client:
         order = await client.orders.create(**arguments(order_number="WEB-7"))
     (new_id,) = created(sandbox)
-    assert order.id == new_id and order.order_number == "WEB-7"
+    assert order.id == new_id
+    assert order.order_number == "WEB-7"
     assert len(sandbox.requests("POST", "/orders")) == 1
 
 
@@ -184,7 +202,8 @@ async def test_without_an_order_number_the_outcome_is_unknown(
         with pytest.raises(OutcomeUnknownError) as raised:
             await client.orders.create(**arguments())
     assert isinstance(raised.value.cause, (TransportError, ServerError, APITimeoutError))
-    assert raised.value.method == "POST" and raised.value.path == "/orders"
+    assert raised.value.method == "POST"
+    assert raised.value.path == "/orders"
     assert "order_number" in raised.value.check
     assert len(sandbox.requests("POST", "/orders")) == 1
     assert sandbox.requests("GET", "/orders") == []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ import attrs
 from clopos_async._api._endpoints import ORDER, ORDER_CREATE, ORDERS
 from clopos_async._errors import ClientValueError, DecodeError, OutcomeUnknownError
 from clopos_async._protocol import encode_list_query
+from clopos_async._retry import Deadline
 from clopos_async._validation import check_id, check_optional_id, shown
 from clopos_async._wire import decode, decode_list, money_to_wire
 from clopos_async.models import Order, OrderCustomer, OrderModifier, OrderProduct
@@ -227,42 +228,43 @@ class Creator:
     async def _create(self, request: OrderRequest) -> Order:
         # A token first: a failing /auth surfaces as itself, never as an unknown outcome.
         await self._seam.authenticate()
+        # One Deadline for the whole create, as for a close (``_close.py``): queueing in
+        # any of its requests pushes it back for all of them.
         clock = self._seam.monotonic
-        ends_at = clock() + self._seam.deadline
-        left: Callable[[], float] = lambda: max(ends_at - clock(), 0.001)  # noqa: E731
+        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
         since = _now() - CLOCK_SKEW
         if request.order_number is not None:
             # A redelivered call: the order may already exist from an earlier call today.
             day = since.replace(hour=0, minute=0, second=0, microsecond=0)
-            found = await self._find(request.order_number, day, left)
+            found = await self._find(request.order_number, day, limit)
             if found is not None:
                 return found
-        return await self._send_until_known(request, since, left, ends_at)
+        return await self._send_until_known(request, since, limit)
 
     async def _send_until_known(
-        self, request: OrderRequest, since: datetime, left: Callable[[], float], ends_at: float
+        self, request: OrderRequest, since: datetime, limit: Deadline
     ) -> Order:
         attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(request, left)
+                return await self._post(request, limit)
             except AMBIGUOUS as failure:
                 if request.order_number is None:
                     raise _unknown(failure) from failure
-                found = await self._find(request.order_number, since, left)
+                found = await self._find(request.order_number, since, limit)
                 if found is not None:
                     return found
-                if attempt == attempts or ends_at <= self._seam.monotonic():
+                if attempt == attempts or limit.left() <= 0:
                     raise
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    async def _post(self, request: OrderRequest, left: Callable[[], float]) -> Order:
+    async def _post(self, request: OrderRequest, limit: Deadline) -> Order:
         envelope = await self._seam.send(
-            "POST", ORDER_CREATE.path, json=dict(request.body), safe=False, deadline=left()
+            "POST", ORDER_CREATE.path, json=dict(request.body), safe=False, shared_deadline=limit
         )
-        return await self._created(data_of(envelope), left)
+        return await self._created(data_of(envelope), limit)
 
-    async def _created(self, data: Any, left: Callable[[], float]) -> Order:
+    async def _created(self, data: Any, limit: Deadline) -> Order:
         """Either create response (API §15 item 19): a whole order, or the id in ``payload``."""
         if isinstance(data, Mapping) and "id" in data:
             return decode(Order, data)
@@ -273,10 +275,10 @@ class Creator:
                 f"expected the new order's id, got {new_id!r}", path="data.payload.id"
             )
         path = ORDER.path.format(id=new_id)
-        envelope = await self._seam.send("GET", path, deadline=left())
+        envelope = await self._seam.send("GET", path, shared_deadline=limit)
         return decode(Order, data_of(envelope))
 
-    async def _find(self, number: str, since: datetime, left: Callable[[], float]) -> Order | None:
+    async def _find(self, number: str, since: datetime, limit: Deadline) -> Order | None:
         """The order with ``number`` created at or after ``since``, newest first, or None."""
         page = 1
         while True:
@@ -284,7 +286,9 @@ class Creator:
                 page=page, limit=_SEARCH_PAGE, sort="created_at", order=-1,
                 date_from=since.date(), date_to=_now().date(),
             )  # fmt: skip
-            envelope = await self._seam.send("GET", ORDERS.path, params=params, deadline=left())
+            envelope = await self._seam.send(
+                "GET", ORDERS.path, params=params, shared_deadline=limit
+            )
             orders = decode_list(Order, data_of(envelope))
             for order in orders:
                 if order.created_at is not None and order.created_at < since:
