@@ -125,7 +125,9 @@ class OrdersEndpoints:
         row = self._known(str(order_id))
         if row["status"] != "PENDING":
             raise ValueError(f"order {order_id} is {row['status']}, not PENDING")
-        local = self._now().replace(tzinfo=None, microsecond=0)
+        # Receipts keep venue local time (API §11); a second back, so that a close in the
+        # same second is still after created_at (the close rule of ``_rules.py``).
+        local = datetime.now().replace(microsecond=0) - timedelta(seconds=1)
         (receipt_id,) = self._receipts.add([local])
         receipt = self._receipts.wire(receipt_id)
         total = _wire_money(amount(row["payload"]))
