@@ -25,7 +25,6 @@ from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
 from clopos_async.testing._catalog import stations
-from clopos_async.testing._collections import Collection
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -123,12 +122,10 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations()}
+        self._collections = {"stations": stations()}  # small resources, from the API facts
         self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
-        collections: tuple[Collection | Routed, ...] = (*self._collections.values(), self.orders)
-        self._gateway = Gateway(
-            self._issuer, receipts_api, *tiers, collections=collections, clock=clock
-        )
+        routes: list[Routed] = [*self._collections.values(), self.orders]
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
