@@ -46,6 +46,7 @@ class Orders(Resource):
     """``client.orders``: orders pushed to the POS (web shops, call centres)."""
 
     def __init__(self, seam: Seam) -> None:
+        """Mounted by the client (``client.orders``); not built directly."""
         super().__init__(seam)
         self._creator = Creator(seam)
 
@@ -68,11 +69,16 @@ class Orders(Resource):
 
         Args:
             status: PENDING, RECEIVED, IGNORE or DELIVERED (an ``OrderStatus`` too); None for all.
-            date_from, date_to: the inclusive ``created_at`` day range (``YYYY-MM-DD``).
-            sort: ``created_at``, ``updated_at`` or ``id``; order: ``"asc"``/``"desc"``/1/-1.
+            date_from: the first ``created_at`` day (``YYYY-MM-DD``), inclusive.
+            date_to: the last ``created_at`` day, inclusive.
+            sort: ``created_at``, ``updated_at`` or ``id``.
+            order: ``"asc"``, ``"desc"``, 1 or -1.
             filters: more ``filters[N]`` tuples, on the fields of ``ORDER_FILTERS``.
             include: ``customer`` and/or ``receipt``.
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many orders (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager: ``await`` it for one page, ``async for`` it for every order.
@@ -142,13 +148,19 @@ class Orders(Resource):
         an ambiguous failure raises ``OutcomeUnknownError`` and nothing is sent twice.
 
         Args:
-            sale_type_id, venue_id: where the order goes (``/sale-types``, ``/venues``).
-            customer: who ordered; products: at least one line.
+            sale_type_id: the sale type (``/sale-types``).
+            venue_id: the venue (``/venues``).
+            customer: who ordered.
+            products: the lines, at least one.
             order_number: your own reference, the key that makes retries safe.
-            comment, delivery_fee: as on the POS.
-            discount_type, discount_value: sent as ``discount`` (type 0 none, 1 %, 2 fixed).
+            comment: a note for the POS.
+            delivery_fee: a fee >= 0.
+            discount_type: 0 none, 1 percentage, 2 fixed amount (sent in ``discount``).
+            discount_value: the discount's value (sent in ``discount``).
             service_charge: a rate, sent as ``{enabled: true, value}``.
-            auto_accept_terminal, auto_order_accept, auto_order_sent_to_station: POS flags.
+            auto_accept_terminal: the terminal id that accepts the order by itself.
+            auto_order_accept: accept without a clerk.
+            auto_order_sent_to_station: send to the stations once accepted.
 
         Returns:
             The whole new ``Order`` (read back when the answer holds only its id).
