@@ -246,6 +246,35 @@ def _rebuild_close_conflict(receipt_id: int, expected: Any, actual: Any) -> Clos
     return CloseConflictError(receipt_id, expected=expected, actual=actual)
 
 
+class OutcomeUnknownError(CloposError):
+    """A non-idempotent write may or may not have happened (DESIGN §2).
+
+    Raised by ``orders.create`` without an ``order_number`` after an ambiguous
+    failure (timeout, reset, 5xx): there is nothing to look the order up by, and
+    sending again could make a second one. ``cause`` is that failure; ``check``
+    says how to find out by hand.
+    """
+
+    def __init__(self, *, method: str, path: str, cause: BaseException, check: str) -> None:
+        self.method = method
+        self.path = path
+        self.cause = cause
+        self.check = check
+        super().__init__(
+            f"{method} {path} may or may not have taken effect "
+            f"({type(cause).__name__}: {cause}); it was not sent again. {check}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_outcome_unknown, (self.method, self.path, self.cause, self.check))
+
+
+def _rebuild_outcome_unknown(
+    method: str, path: str, cause: BaseException, check: str
+) -> OutcomeUnknownError:
+    return OutcomeUnknownError(method=method, path=path, cause=cause, check=check)
+
+
 #: HTTP status -> the APIError subclass raised for it (5xx handled by range).
 ERROR_BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequestError,

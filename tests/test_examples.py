@@ -33,6 +33,12 @@ MARKERS: dict[str, tuple[str, ...]] = {
         r"^w\d: receipt \d+ conflict: closed elsewhere$",
         r"^exactly once: the server applied 2 closes for 4 events$",
     ),
+    "order_to_close.py": (
+        r"^order \d+ \(WEB-1042\) is PENDING$",
+        r"^created once: 1 order for 2 calls and a lost answer \(\d+\)$",
+        r"^closed receipt \d+ of order \d+ for 22\.2$",
+        r"^receipt \d+: status 2, COMPLETED$",
+    ),
     "web_app.py": (r'^GET /receipts/7 -> 200 \{"id": 7, "status": \d, "total": "\d',),
 }
 

@@ -85,10 +85,33 @@ QUICKSTART, BULK_EXPORT = "ReceiptStatus.OPEN, limit=1", 'open("receipts.jsonl"'
 WATCH = "receipts.watch(since=since"
 CLOSE_LOOP = "payments_for(receipt)"
 EARLY_STOP = "contextlib.aclosing(aiter(pager))"
+INTAKE = "async def intake"
 RUNNERS = (
     QUICKSTART, BULK_EXPORT, "web.AppKey", "async def worker", "def test_close_survives", WATCH,
-    CLOSE_LOOP, EARLY_STOP,
+    CLOSE_LOOP, EARLY_STOP, INTAKE,
 )  # fmt: skip
+
+INTAKE_DRIVER = """
+import asyncio, sys
+from clopos_async import CloposClient
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stdout)
+
+async def drive() -> None:
+    message = {"ref": "WEB-1042", "customer_id": 1, "name": "Aysel", "phone": "99450",
+               "address": "1 Nizami St", "lines": [{"id": 3, "qty": 2, "price": "8.50"}]}
+    async with CloposClient.from_env() as clopos:
+        queue: asyncio.Queue[dict[str, object]] = asyncio.Queue()
+        queue.put_nowait(message)
+        queue.put_nowait(message)  # the shop's message, delivered twice
+        task = asyncio.create_task(intake(clopos, queue))
+        await queue.join()
+        task.cancel()
+        pending = (await clopos.orders.list(status="PENDING", limit=1)).items[0]
+        print("receipt", await receipt_of(clopos, pending.id))
+
+asyncio.run(drive())
+"""
 
 
 def test_every_python_block_is_run_by_one_test() -> None:
@@ -215,3 +238,14 @@ def _where(task: asyncio.Task[Any]) -> str:
     """The file a task's coroutine runs in (the SDK's or the sandbox server's)."""
     code = getattr(task.get_coro(), "cr_code", None)
     return code.co_filename if code is not None else ""
+
+
+async def test_the_intake_recipe_makes_one_order_for_a_redelivered_message(
+    tmp_path: Path,
+) -> None:
+    async with SandboxServer(receipts=5) as sandbox:
+        out = await run_python(block(INTAKE) + INTAKE_DRIVER, tmp_path, sandbox)
+        made = [c.order_id for c in sandbox.orders.changes if c.kind == "created"]
+        assert len(made) == 1
+        assert len(sandbox.requests("POST", "/orders")) == 1
+    assert out.splitlines() == [f"INFO order {made[0]} is PENDING"] * 2 + ["receipt None"]

@@ -196,8 +196,8 @@ async def test_injected_answers_spend_tenant_budget(http: aiohttp.ClientSession)
 async def test_a_fault_on_a_path_without_a_route_is_still_404(
     sandbox: SandboxServer, http: aiohttp.ClientSession, headers: dict[str, str]
 ) -> None:
-    sandbox.fault("/orders", status=500)
-    code, body = await get(http, f"{sandbox.base_url}/orders", headers=headers)
+    sandbox.fault("/waiter-call", status=500)
+    code, body = await get(http, f"{sandbox.base_url}/waiter-call", headers=headers)
     assert (code, orjson.loads(body)["error"]) == (404, "not_found")
 
 

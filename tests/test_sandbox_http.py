@@ -244,7 +244,7 @@ async def test_numeric_x_venue_is_accepted_and_logged_with_a_redacted_token(
 async def test_unknown_paths_are_404_envelopes(
     sandbox: SandboxServer, http: aiohttp.ClientSession, headers: dict[str, str]
 ) -> None:
-    for path in ("/orders", "/receipts/1/stock", "/", "/receipts/"):
+    for path in ("/waiter-call", "/receipts/1/stock", "/", "/receipts/"):
         status, body = await fetch(http, "GET", sandbox.base_url + path, headers=headers)
         assert (status, body["success"], body["error"]) == (404, False, "not_found")
 

@@ -178,6 +178,12 @@ ORDERS = Endpoint(
     envelope=Envelope.PAGINATION, page_size=_PAGED, sort_syntax=SortSyntax.GLOBAL,
     sorts=("created_at", "updated_at", "id"), default_sort="created_at", dates=True,
     includes=("customer", "receipt"),
+    # (inference) §9.11 allows "additional tuples" without naming fields: the scalar
+    # fields of the order row (§10.4).
+    filters=(Param(name="id", type=_INTS), Param(name="venue_id", type=_INT),
+             Param(name="type", type=_STR), Param(name="integration", type=_STR),
+             Param(name="integration_status", type=_STR),
+             Param(name="customer_ref_id", type=_STR)),
     params=(Param(name="status", type=_STR, choices=ORDER_STATUSES),),
     enums={"status": ORDER_STATUSES},
 )  # fmt: skip

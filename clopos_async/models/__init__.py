@@ -8,7 +8,18 @@ builds its decoder on first use.
 from __future__ import annotations
 
 from clopos_async.models._types import EpochMillis, IsoDatetime, VenueMap
-from clopos_async.models.orders import OrderStatus
+from clopos_async.models.orders import (
+    Order,
+    OrderCustomer,
+    OrderCustomerSnapshot,
+    OrderLine,
+    OrderModifier,
+    OrderPayload,
+    OrderProduct,
+    OrderReceipt,
+    OrderService,
+    OrderStatus,
+)
 from clopos_async.models.page import Page
 from clopos_async.models.receipts import (
     CheckCloseEvent,
@@ -34,6 +45,15 @@ __all__ = [
     "EpochMillis",
     "IsoDatetime",
     "Modificator",
+    "Order",
+    "OrderCustomer",
+    "OrderCustomerSnapshot",
+    "OrderLine",
+    "OrderModifier",
+    "OrderPayload",
+    "OrderProduct",
+    "OrderReceipt",
+    "OrderService",
     "OrderStatus",
     "Page",
     "PaymentMethod",

@@ -1,8 +1,23 @@
-"""Order models (API §10.4, §11). For now the ``status`` enum of ``/orders``."""
+"""Order models (API §10.4, §10.5, §11): the order as read, and the inputs of a create.
+
+``Order`` and its parts are wire models (attribute names are the wire names; unknown
+keys land in ``extra``; decode -> encode is lossless). ``OrderCustomer``,
+``OrderProduct`` and ``OrderModifier`` are what callers build for ``orders.create``
+(API §9.11): checked when made, so a bad line is a ``ClientValueError`` naming the
+argument before anything is sent.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
+from typing import Any
+
+import attrs
+
+from clopos_async.models._checks import _reject, money, money_converters
+from clopos_async.models._types import IsoDatetime
 
 
 class OrderStatus(str, Enum):
@@ -15,3 +30,217 @@ class OrderStatus(str, Enum):
     RECEIVED = "RECEIVED"
     IGNORE = "IGNORE"
     DELIVERED = "DELIVERED"
+
+
+# --- read side (API §10.4, §10.5) --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class OrderReceipt:
+    """A receipt reference (``with[0]=receipt:id,service_notification_id,status``)."""
+
+    id: int
+    service_notification_id: int | str | None = None
+    status: int | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class OrderCustomerSnapshot:
+    """The customer of an order: ``payload.customer``, or the ``with[]=customer`` include.
+
+    A full customer's other fields (API §10.6) stay in ``extra``.
+    """
+
+    id: int | str | None = None
+    name: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    customer_discount_type: int | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class OrderService:
+    """``payload.service``: where the order goes (API §10.5; v1 adds the names)."""
+
+    sale_type_id: int | None = None
+    venue_id: int | None = None
+    sale_type_name: str | None = None
+    venue_name: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class OrderLine:
+    """One ``payload.products[]`` line (API §9.11 body, §10.5; v1 ``product_modificators``)."""
+
+    product_id: int | None = None
+    product_name: str | None = None
+    count: Decimal | None = None
+    price: Decimal | None = None
+    status: str | None = None
+    product_hash: str | None = None
+    portion_size: Decimal | None = None
+    note: str | None = None
+    modifiers: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
+    product_modificators: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
+    meta: Any = attrs.field(default=None, hash=False)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class OrderPayload:
+    """An order's ``payload`` (API §10.5): what was ordered, as the POS received it."""
+
+    service: OrderService | None = None
+    customer: OrderCustomerSnapshot | None = None
+    products: tuple[OrderLine, ...] | None = None
+    meta: Any = attrs.field(default=None, hash=False)  # comment, discount, service charge
+    auto_order_accept: bool | None = None
+    auto_order_sent_to_station: bool | None = None
+    delivery_fee: Decimal | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class Order:
+    """An order (API §9.11, §10.4). Timestamps are aware UTC datetimes (ISO ``…Z``).
+
+    ``receipt`` is there only with ``orders.get(id, include_receipt=True)`` (``None``
+    until the POS accepts the order); ``customer`` only with ``include="customer"``.
+    ``number`` … ``receipt_id`` are the older snapshot's fields (API §10.4, §15 item 20).
+    """
+
+    id: int
+    venue_id: int | None = None
+    type: str | None = None
+    integration: str | None = None
+    integration_uuid: str | None = None
+    integration_id: str | None = None
+    integration_status: str | None = None
+    customer_ref_id: str | None = None
+    order_number: str | None = None  # sent by create (API §9.11 prose); (inference) echoed here
+    status: OrderStatus | str | None = None
+    receive_user_id: int | None = None
+    receive_terminal_id: int | None = None
+    payload: OrderPayload | None = None
+    integration_response: Any = attrs.field(default=None, hash=False)
+    receipt: OrderReceipt | None = None
+    customer: OrderCustomerSnapshot | None = None
+    created_at: IsoDatetime | None = None
+    updated_at: IsoDatetime | None = None
+    number: int | str | None = None
+    total: Decimal | None = None
+    customer_id: int | None = None
+    payment_status: str | None = None
+    delivery_type: str | None = None
+    receipt_id: int | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+# --- write side: the inputs of orders.create (API §9.11) ---------------------------------------
+
+
+def _positive_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**63 - 1:
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "a positive int id is required")
+
+
+def _optional_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _positive_id(instance, attribute, value)
+
+
+def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # API §15 item 19: count is an integer in the OpenAPI schema; send whole units only.
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "an int >= 1 is required")
+
+
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Decimal) or value < 0:
+        raise _reject(type(instance).__name__, attribute.name, value, "a number >= 0 is required")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Decimal) or value <= 0:
+        raise _reject(type(instance).__name__, attribute.name, value, "a number > 0 is required")
+
+
+def _text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "a non-empty str is required")
+
+
+def _optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "a str or None is required")
+
+
+def _discount_type(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "None or an int >= 0 is required (API §11)")
+
+
+def _modifiers(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(m, OrderModifier) for m in value):
+        owner = type(instance).__name__
+        raise _reject(owner, attribute.name, value, "a list or tuple of OrderModifier is required")
+
+
+def _tuple_of(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return value
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class OrderCustomer:
+    """The ``customer`` of a create (API §9.11: id, name, phone and address are required)."""
+
+    id: int = attrs.field(validator=_positive_id)
+    name: str = attrs.field(validator=_text)
+    phone: str = attrs.field(validator=_text)
+    address: str = attrs.field(validator=_text)
+    customer_discount_type: int | None = attrs.field(default=None, validator=_discount_type)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=money_converters)
+class OrderModifier:
+    """One modifier of an order line: ``OrderModifier(modifier_id=7, count=1, price=0.5)``."""
+
+    modifier_id: int = attrs.field(validator=_positive_id)
+    count: int = attrs.field(validator=_count)
+    price: Decimal = attrs.field(default=Decimal(0), converter=money, validator=_not_negative)
+    modifier_name: str | None = attrs.field(default=None, validator=_optional_text)
+    portion_size: Decimal = attrs.field(default=Decimal(1), converter=money, validator=_positive)
+
+
+@attrs.frozen(kw_only=True, slots=True, field_transformer=money_converters)
+class OrderProduct:
+    """One line of a create: ``OrderProduct(product_id=3, count=2, price="8.50")``.
+
+    ``price`` (per unit) takes int, str, Decimal or float and is kept as a Decimal.
+    """
+
+    product_id: int = attrs.field(validator=_positive_id)
+    count: int = attrs.field(validator=_count)
+    price: Decimal = attrs.field(converter=money, validator=_not_negative)
+    product_name: str | None = attrs.field(default=None, validator=_optional_text)
+    portion_size: Decimal = attrs.field(default=Decimal(1), converter=money, validator=_positive)
+    modifiers: tuple[OrderModifier, ...] = attrs.field(
+        default=(), converter=_tuple_of, validator=_modifiers
+    )
+    note: str | None = attrs.field(default=None, validator=_optional_text)

@@ -89,6 +89,7 @@ class Fault:
     success_false: bool = False
     expire_token: bool = False
     text: str | None = None
+    apply: bool = False
     matched: int = 0
     hits: int = 0
 
@@ -108,6 +109,10 @@ class Fault:
             )
         _check_reset(self.reset)
         _check_delay(self.delay)
+        if self.apply is not False and (self.apply is not True or self.reset is not None):
+            raise ClientValueError(
+                f"apply={self.apply!r} is not allowed: True or False, and not with reset="
+            )
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)

@@ -35,10 +35,11 @@ from clopos_async.testing._edge import (
     response,
 )
 from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
-from clopos_async.testing._gateway import Gateway
+from clopos_async.testing._gateway import Gateway, Routed
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
 from clopos_async.testing._store import ReceiptStore, next_moments
@@ -127,7 +128,8 @@ class SandboxServer:
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations()}  # small resources, from the API facts
-        routes = tuple(self._collections.values())
+        self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
+        routes: list[Routed] = [*self._collections.values(), self.orders]
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
@@ -206,6 +208,7 @@ class SandboxServer:
         success_false: bool = False,
         expire_token: bool = False,
         text: str | None = None,
+        apply: bool = False,
     ) -> Fault:
         """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
 
@@ -226,6 +229,10 @@ class SandboxServer:
           is not JSON;
         - ``success_false``: HTTP 200 ``{success: false, error, message}``;
         - ``expire_token``: every token expires, then the request is handled.
+
+        With ``apply=True`` the endpoint runs first, on arrival (an order IS created),
+        and only then come the delay and the outcome: an injected ``status`` after
+        the change ("502 after apply"), or the real answer, late.
 
         With none of them the request is only delayed. ``headers`` are added to the
         answer. The first registered fault that fires wins.
@@ -252,6 +259,7 @@ class SandboxServer:
             success_false=success_false,
             expire_token=expire_token,
             text=text,
+            apply=apply,
         )
         return self.faults.add(fault)
 
@@ -372,6 +380,7 @@ class SandboxServer:
         """Clear ``log``, ``closes``, ``max_in_flight`` and fault hit counts (not data)."""
         self.log.clear()
         self.closes.clear()
+        self.orders.changes.clear()
         self.max_in_flight = self._in_flight
         self.faults.reset_hits()
 
@@ -424,9 +433,23 @@ class SandboxServer:
         fault = self.faults.match(call.method, call.path)
         if fault is None:
             return self._handle(call)
+        if fault.apply:
+            return await self._apply_first(fault, call)
         if fault.delay > 0:
             await asyncio.sleep(fault.delay)
         return self._apply(fault, call)
+
+    async def _apply_first(self, fault: Fault, call: Call) -> Reply:
+        """The endpoint runs now; the (late, or replaced) answer comes after the delay."""
+        reply = self._handle(call)
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        injected = self._injected(fault)
+        return (reply if injected is None else injected).with_headers(fault.headers)
+
+    def accept_order(self, order_id: int) -> int:
+        """The POS accepts a PENDING order: RECEIVED, with a new open receipt; its id."""
+        return self.orders.accept(order_id)
 
     def _apply(self, fault: Fault, call: Call) -> Reply | None:
         if fault.reset == "before":
