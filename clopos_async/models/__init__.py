@@ -8,6 +8,21 @@ builds its decoder on first use.
 from __future__ import annotations
 
 from clopos_async.models._types import EpochMillis, IsoDatetime, VenueMap
+from clopos_async.models.catalog import (
+    Category,
+    CategoryType,
+    GroupModificator,
+    Media,
+    ModificatorGroup,
+    Price,
+    PriceList,
+    Product,
+    ProductPackage,
+    ProductTax,
+    ProductType,
+    RecipeItem,
+    StopListEntry,
+)
 from clopos_async.models.orders import OrderStatus
 from clopos_async.models.page import Page
 from clopos_async.models.receipts import (
@@ -29,15 +44,26 @@ from clopos_async.models.receipts import (
 from clopos_async.models.venues import Station
 
 __all__ = [
+    "Category",
+    "CategoryType",
     "CheckCloseEvent",
     "ClosedReceipt",
     "EpochMillis",
+    "GroupModificator",
     "IsoDatetime",
+    "Media",
     "Modificator",
+    "ModificatorGroup",
     "OrderStatus",
     "Page",
     "PaymentMethod",
+    "Price",
+    "PriceList",
+    "Product",
+    "ProductPackage",
     "ProductSnapshot",
+    "ProductTax",
+    "ProductType",
     "Receipt",
     "ReceiptMeta",
     "ReceiptOrderStatus",
@@ -45,8 +71,10 @@ __all__ = [
     "ReceiptProductMeta",
     "ReceiptProperties",
     "ReceiptStatus",
+    "RecipeItem",
     "SaleTypeSnapshot",
     "Station",
+    "StopListEntry",
     "UserSnapshot",
     "VenueMap",
 ]
