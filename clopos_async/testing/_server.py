@@ -38,6 +38,7 @@ from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
 from clopos_async.testing._store import ReceiptStore, next_moments
@@ -120,6 +121,7 @@ class SandboxServer:
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations()}
+        self._collections.update(menu_collections())
         collections = tuple(self._collections.values())
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=collections)
         self._runner: web.AppRunner | None = None
