@@ -15,6 +15,7 @@ import attrs
 
 from clopos_async._api import Endpoint, Param, SortSyntax, ValueType
 from clopos_async.testing._collections import ListQuery, parse_list_query
+from clopos_async.testing._collections import _param as plain_param
 from clopos_async.testing._query import integer, invalid
 from clopos_async.testing._wire import Rejected
 
@@ -39,7 +40,14 @@ def parse_facts_query(
 ) -> FactsQuery:
     """The checked query of ``endpoint`` (a list, or a get when ``paged`` is False)."""
     pairs = tuple(pairs)
-    listing = parse_list_query(endpoint, pairs) if paged else ListQuery(page=1, limit=1, params={})
+    if paged:
+        listing = parse_list_query(endpoint, pairs)
+    else:  # a get, or the unpaged stop list: only the plain parameters
+        scalars = dict(pairs)
+        params = {
+            p.name: plain_param(p, scalars[p.name]) for p in endpoint.params if p.name in scalars
+        }
+        listing = ListQuery(page=1, limit=1, params=params)
     selects = dict(pairs).get("selects")
     return FactsQuery(
         listing=listing,
