@@ -44,7 +44,8 @@ async def test_walk_is_depth_first_and_round_trip_is_lossless(
     assert converter.unstructure(drinks) == served
     assert [c.id for c in drinks.walk()] == [6, 7, 8]  # 9 is inactive
     assert [c.depth for c in drinks.walk()] == [0, 1, 1]
-    assert flat.children is None and list(flat.walk()) == [flat]
+    assert flat.children is None
+    assert list(flat.walk()) == [flat]
     deep = Category(id=1, children=tuple(Category(id=n) for n in (2, 3)))
     nested = Category(id=0, children=(deep, Category(id=4)))
     assert [c.id for c in nested.walk()] == [0, 1, 2, 3, 4]

@@ -77,13 +77,15 @@ async def test_prices_pager_filters_and_includes(
 ) -> None:
     async with sandbox.client() as client:
         everything = [p async for p in client.price_lists.prices(limit=7)]
-        lula = [p async for p in client.price_lists.prices(product_id=3, include=["product",
-                                                                                   "list"])]
+        lula = [
+            p async for p in client.price_lists.prices(product_id=3, include=["product", "list"])
+        ]
         listed = await client.price_lists.prices(list_id=2, product_id=2)
     wire = sandbox.rows("prices")
     assert [p.id for p in everything] == [row["id"] for row in wire]
     assert converter.unstructure(everything) == wire
-    assert {p.product_id for p in lula} == {3} and len(lula) == 3
+    assert {p.product_id for p in lula} == {3}
+    assert len(lula) == 3
     assert all(isinstance(p.product, Product) and p.product.id == 3 for p in lula)
     assert all(isinstance(p.list, PriceList) and p.list.id == p.list_id for p in lula)
     assert isinstance(lula[0].price, Decimal)
@@ -115,12 +117,13 @@ async def test_bad_list_arguments_send_nothing(
     async with sandbox.client() as client:
         with pytest.raises(ClientValueError, match=message):
             client.price_lists.list(**call)
-        for bad, fragment in [
+        prices_calls: list[tuple[dict[str, Any], str]] = [
             ({"product_id": 0}, "product_id=0"),
             ({"list_id": True}, "list_id=True"),
             ({"include": ["list", "prices"]}, r"include\[1\]='prices'"),
             ({"limit": 0}, "limit=0"),
-        ]:
+        ]
+        for bad, fragment in prices_calls:
             with pytest.raises(ClientValueError, match=fragment):
                 client.price_lists.prices(**bad)
     assert sandbox.log == []

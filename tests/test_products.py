@@ -52,12 +52,15 @@ async def test_included_relations_decode_to_their_models(sandbox: SandboxServer)
     assert [v.id for v in goods.modifications or ()] == [501, 502]
     assert all(v.type is ProductType.MODIFICATION for v in goods.modifications or ())
     dish = by_id[3]
-    assert isinstance(dish.category, Category) and dish.category.id == dish.category_id == 4
-    assert isinstance(dish.station, Station) and dish.station.id == dish.station_id == 2
+    assert isinstance(dish.category, Category)
+    assert dish.category.id == dish.category_id == 4
+    assert isinstance(dish.station, Station)
+    assert dish.station.id == dish.station_id == 2
     (sauce, side) = dish.modificator_groups or ()
     assert (sauce.type, side.type, side.min_select) == (0, 1, 1)
     assert [m.price for m in sauce.modificators or ()] == [Decimal("0.5"), 0, 1]
-    assert dish.price == Decimal("9.9") and isinstance(dish.price, Decimal)
+    assert dish.price == Decimal("9.9")
+    assert isinstance(dish.price, Decimal)
     assert dish.created_at == datetime(2025, 6, 3, 10, 0)  # naive YYYY-MM-DD HH:mm:ss
     assert dish.created_at.tzinfo is None
 
@@ -66,9 +69,12 @@ async def test_relations_are_absent_unless_included(sandbox: SandboxServer) -> N
     async with sandbox.client() as client:
         plain = await client.products.get(5)
         full = await client.products.get(5, include=["modifications", "media", "unit"])
-    assert plain.modifications is None and plain.category is None and plain.media is None
+    assert plain.modifications is None
+    assert plain.category is None
+    assert plain.media is None
     assert [v.name for v in full.modifications or ()] == ["Small", "Large"]
-    assert full.media is not None and full.media[0].dimensions == {"width": 800, "height": 600}
+    assert full.media is not None
+    assert full.media[0].dimensions == {"width": 800, "height": 600}
     assert converter.structure(converter.unstructure(full), Product) == full
     (_, sent) = sandbox.requests("GET", "/products/5")
     assert sent.query == [("with[0]", "modifications"), ("with[1]", "media"), ("with[2]", "unit")]
@@ -160,7 +166,8 @@ async def test_get_one_and_a_missing_one(sandbox: SandboxServer) -> None:
             await client.products.get(999)
         with pytest.raises(NotFoundError):
             await client.products.get("00000000-0000-4000-8000-000000000007")
-    assert tea.name == "Tea" and tea.taxes is None
+    assert tea.name == "Tea"
+    assert tea.taxes is None
     assert missing.value.code == "resource_not_found"  # API §15 item 7
 
 
