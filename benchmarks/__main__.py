@@ -18,7 +18,14 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_decode, bench_memory, bench_overhead, bench_prefetch, bench_ratelimit
+from benchmarks import (
+    bench_decode,
+    bench_memory,
+    bench_overhead,
+    bench_prefetch,
+    bench_ratelimit,
+    bench_shifting,
+)
 from benchmarks._report import (
     DEFAULT_RESULTS_DIR,
     Measure,
@@ -91,6 +98,7 @@ BENCHMARKS: tuple[tuple[str, Measurer], ...] = (
     ("decode products", decode_products_measures),
     ("prefetch", _async(bench_prefetch.measure)),
     ("rate limit", _async(bench_ratelimit.measure)),
+    ("re-reads", _async(bench_shifting.measure)),
 )
 
 
