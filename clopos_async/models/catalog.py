@@ -1,5 +1,6 @@
-"""Menu catalogue models (API §10.9, §10.11, §10.15, §10.17, §10.18): products, categories,
-price lists, prices and stop-list entries, with the enums of API §11.
+"""Menu catalogue models (API §10.9, §10.11, §10.15, §10.17, §10.18).
+
+Products, categories, price lists, prices and stop-list entries, with the enums of API §11.
 
 Attribute names are the wire field names (``_lft``/``_rgt`` sic). Products carry the
 naive ``YYYY-MM-DD HH:mm:ss`` timestamps of API §11; categories ISO 8601 ``…Z``; the

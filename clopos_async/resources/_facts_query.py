@@ -1,5 +1,6 @@
-"""Query arguments checked against one endpoint's facts: includes, typed filters, ``selects``
-and the nested sort of price lists (API §8, §9.8, §9.9, §15 item 13).
+"""Query arguments checked against one endpoint's facts (API §8, §9.8, §9.9, §15 item 13).
+
+Includes, typed filters, ``selects`` and the nested sort of price lists.
 
 One job: turn a user's arguments into checked values (or a ``ClientValueError`` naming
 the argument, the value and what is allowed) before anything is sent. Encoding to

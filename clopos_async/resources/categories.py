@@ -32,7 +32,10 @@ class Categories(Resource):
             type: ``CategoryType`` or its name (PRODUCT, INGREDIENT, ACCOUNTING).
             include_children: False for the top level only (API default True).
             include_inactive: also inactive categories (API default False).
-            page, limit, max_items, concurrency: as on every list (limit 1-999).
+            page: the first page to fetch (from 1).
+            limit: the page size (1-999).
+            max_items: stop after this many items; None for all.
+            concurrency: pages fetched ahead at once (1-64).
 
         Returns:
             A pager of ``Category``; ``Category.walk()`` yields each one's subtree.

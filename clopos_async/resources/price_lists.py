@@ -45,7 +45,10 @@ class PriceLists(Resource):
             sort: ``id``, ``name`` or ``created_at``; None for the server's order.
             order: ``"asc"``/``"desc"`` (or 1/-1), sent only with a ``sort``.
             selects: field names to return.
-            page, limit, max_items, concurrency: as on every list (limit 1-999).
+            page: the first page to fetch (from 1).
+            limit: the page size (1-999).
+            max_items: stop after this many items; None for all.
+            concurrency: pages fetched ahead at once (1-64).
 
         Returns:
             A pager of ``PriceList``.
@@ -84,7 +87,10 @@ class PriceLists(Resource):
             product_id: only this product's prices.
             list_id: only this price list's prices.
             include: ``product`` and/or ``list``.
-            page, limit, max_items, concurrency: as on every list (limit 1-999).
+            page: the first page to fetch (from 1).
+            limit: the page size (1-999).
+            max_items: stop after this many items; None for all.
+            concurrency: pages fetched ahead at once (1-64).
 
         Returns:
             A pager of ``Price``.

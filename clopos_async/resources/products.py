@@ -45,13 +45,17 @@ class Products(Resource):
 
         Args:
             type: a product type (``ProductType`` or its name) or several.
-            category_id, station_id: one id or several.
+            category_id: one category id or several.
+            station_id: one station id or several.
             tags: one tag or several.
             filters: other documented filters (``giftable``, ``inventory_behavior``...)
                 as a mapping or ``(field, value)`` pairs; booleans travel as true/false.
             include: relations (``category``, ``station``, ``modifications``...).
             selects: field names to return (``id``, ``name``, ``type`` always come).
-            page, limit, max_items, concurrency: as on every list (limit 1-100).
+            page: the first page to fetch (from 1).
+            limit: the page size (1-100).
+            max_items: stop after this many items; None for all.
+            concurrency: pages fetched ahead at once (1-64).
 
         Returns:
             A pager of ``Product``.

@@ -209,8 +209,10 @@ class StopList(MenuCollection):
 
 
 def menu_collections() -> dict[str, Collection]:
-    """The catalogue's collections by ``SandboxServer.rows`` name; the stop list first, so
-    that ``/products/stop-list`` is not read as a product id."""
+    """The catalogue's collections by ``SandboxServer.rows`` name.
+
+    The stop list comes first, so that ``/products/stop-list`` is not read as a product id.
+    """
     prices = Prices()
     return {
         "stop_list": StopList(),
