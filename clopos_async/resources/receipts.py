@@ -32,8 +32,7 @@ from clopos_async._validation import (
     check_sort,
     check_status,
 )
-from clopos_async._watch import Watcher
-from clopos_async._watch_state import state_from_since, watch_seconds
+from clopos_async._watch import Watcher, watch_list
 from clopos_async._window import OrderedWindow, WindowedIterator
 from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
 from clopos_async.resources._base import Resource, check_limit, item_id
@@ -256,14 +255,13 @@ class Receipts(Resource):
             "limit": limit,
         }
         self.list(sort="updated_at", order="desc", **options)  # checks every argument now
-        return Watcher(
+        return watch_list(
             lambda number: self.list(sort="updated_at", order="desc", page=number, **options),
-            state=state_from_since(
-                since, lookback=watch_seconds("lookback", lookback, zero=True), aware=False
-            ),
-            key=item_id,
+            since=since,
+            interval=interval,
+            lookback=lookback,
+            aware=False,  # receipts carry venue-local YYYY-MM-DD HH:mm:ss (API §11)
             stamp=_receipt_stamp,
-            interval=watch_seconds("interval", interval).total_seconds(),
             sleep=self._seam.sleep,
         )
 
