@@ -61,6 +61,26 @@ def decode_measures(quick: bool) -> list[Measure]:
     ]
 
 
+def decode_products_measures(quick: bool) -> list[Measure]:
+    """The products decode row (API §10.11): a 100-product page vs pydantic v2."""
+    figures = bench_decode.run_products(quick=quick)
+    ratio = figures["ratio_vs_pydantic"]
+    return [
+        Measure(
+            key="decode_products",
+            label=f"decode a {bench_decode.PRODUCTS_PAGE_SIZE}-product page vs pydantic v2",
+            ours=figures["clopos_us"],
+            baseline=figures["pydantic_best_us"],
+            unit="µs/product",
+            ratio=ratio,
+            goal=f"<= {DECODE_GOAL:.2f}",
+            passed=ratio <= DECODE_GOAL,
+            note="variants, modificator groups, category and station included",
+            details=dict(figures),
+        )
+    ]
+
+
 def _async(run: Callable[[bool], Coroutine[Any, Any, list[Measure]]]) -> Measurer:
     """Run an async benchmark on a fresh event loop of its own."""
 
@@ -75,6 +95,7 @@ BENCHMARKS: tuple[tuple[str, Measurer], ...] = (
     ("memory", _async(bench_memory.measure)),
     ("overhead", _async(bench_overhead.measure)),
     ("decode", decode_measures),
+    ("decode products", decode_products_measures),
     ("prefetch", _async(bench_prefetch.measure)),
     ("rate limit", _async(bench_ratelimit.measure)),
     ("re-reads", _async(bench_shifting.measure)),

@@ -1,4 +1,5 @@
-"""Decode benchmark: one 50-receipt page, clopos_async's converter vs pydantic v2.
+"""Decode benchmark: one 50-receipt page and one 100-product page (``_products_page``),
+clopos_async's converter vs pydantic v2.
 
 Run ``python -m benchmarks.bench_decode`` (``--quick`` for a fast, noisier run).
 Both sides start from the same bytes. The pydantic models are built from the same
@@ -30,8 +31,9 @@ import attrs
 import orjson
 import pydantic
 
-from clopos_async._wire import clear_caches, decode_receipts
-from clopos_async.models import Receipt
+from benchmarks._products_page import PRODUCTS_PAGE_SIZE, build_products_page
+from clopos_async._wire import clear_caches, decode_list, decode_receipts
+from clopos_async.models import Product, Receipt
 
 PAGE_SIZE = 50
 LINES_PER_RECEIPT = 3
@@ -229,28 +231,51 @@ def _pydantic_annotation(annotation: Any, made: dict[type, type[pydantic.BaseMod
 
 
 def _pydantic_model(model: type, made: dict[type, type[pydantic.BaseModel]]) -> Any:
-    if model not in made:
+    if model in made:
+        return made[model]
+    if model in _BUILDING:  # a recursive model (category children, product variants)
+        return f"Pydantic{model.__name__}"
+    _BUILDING.add(model)
+    try:
         hints = typing.get_type_hints(model)
         definitions: dict[str, Any] = {
-            field.name: (_pydantic_annotation(hints[field.name], made), _pydantic_default(field))
+            _python_name(field.name): (
+                _pydantic_annotation(hints[field.name], made),
+                _pydantic_default(field),
+            )
             # pydantic keeps unknown keys itself (extra="allow"); _absent has no twin.
             for field in attrs.fields(model)
             if field.name not in ("extra", "_absent")
         }
         made[model] = pydantic.create_model(
             f"Pydantic{model.__name__}",
-            __config__=pydantic.ConfigDict(extra="allow"),
+            __config__=pydantic.ConfigDict(extra="allow", populate_by_name=True),
             **definitions,
         )
+    finally:
+        _BUILDING.discard(model)
+    if not _BUILDING:  # the outermost model: resolve the recursive references now
+        names = {twin.__name__: twin for twin in made.values()}
+        for twin in made.values():
+            twin.model_rebuild(_types_namespace=names)
     return made[model]
 
 
+_BUILDING: set[type] = set()
+
+
+def _python_name(name: str) -> str:
+    """pydantic takes ``_lft`` for a private attribute: the field is ``lft_``, aliased."""
+    return name.lstrip("_") + "_" if name.startswith("_") else name
+
+
 def _pydantic_default(field: attrs.Attribute[Any]) -> Any:
+    alias = field.name if field.name.startswith("_") else None
     if field.default is attrs.NOTHING:
-        return ...  # required
+        return pydantic.Field(alias=alias)  # required
     if field.default == ():
-        return pydantic.Field(default_factory=list)
-    return field.default
+        return pydantic.Field(default_factory=list, alias=alias)
+    return pydantic.Field(default=field.default, alias=alias)
 
 
 def pydantic_receipt_model() -> Any:
@@ -294,6 +319,35 @@ def run(quick: bool = False) -> dict[str, float]:
     return figures
 
 
+def run_products(quick: bool = False) -> dict[str, float]:
+    """Time a 100-product page (variants, modificator groups, category and station included)
+    through ``decode_list(Product, …)`` against pydantic v2 twins; µs per product and ratio."""
+    page = build_products_page()
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(
+        list[_pydantic_model(Product, {})]  # type: ignore[misc]
+    )
+    ours = decode_list(Product, orjson.loads(page))
+    theirs = adapter.validate_json(page)
+    if [(p.id, p.price, len(p.modifications or ())) for p in ours] != [
+        (p.id, p.price, len(p.modifications)) for p in theirs
+    ]:
+        raise RuntimeError("clopos_async and pydantic disagree about the products page")
+    number, repeat = (20, 3) if quick else (100, 7)
+
+    def best(run: Callable[[], object]) -> float:
+        return min(timeit.repeat(run, number=number, repeat=repeat)) / number / len(ours) * 1e6
+
+    figures = {
+        "clopos_us": best(lambda: decode_list(Product, orjson.loads(page))),
+        "pydantic_validate_json_us": best(lambda: adapter.validate_json(page)),
+        "pydantic_validate_python_us": best(lambda: adapter.validate_python(orjson.loads(page))),
+    }
+    baseline = min(figures["pydantic_validate_json_us"], figures["pydantic_validate_python_us"])
+    figures["pydantic_best_us"] = baseline
+    figures["ratio_vs_pydantic"] = figures["clopos_us"] / baseline
+    return figures
+
+
 def _decode_cold(page: bytes) -> list[Receipt]:
     clear_caches()
     return decode_receipts(orjson.loads(page))
@@ -332,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, noisier figures")
     args = parser.parse_args(argv)
     _print_table(run(quick=args.quick))
+    products = run_products(quick=args.quick)
+    print(f"decode of a {PRODUCTS_PAGE_SIZE}-product page: {products['clopos_us']:.2f} µs/product, "
+          f"ratio vs best pydantic {products['ratio_vs_pydantic']:.2f}")  # fmt: skip
     return 0
 
 

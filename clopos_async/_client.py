@@ -27,7 +27,7 @@ from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._retry import Deadline, RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
-from clopos_async.resources import Receipts, Stations
+from clopos_async.resources import Categories, PriceLists, Products, Receipts, Stations
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
 from clopos_async.resources.orders import Orders
@@ -106,6 +106,9 @@ class CloposClient:
     receipts = mount(Receipts)
     stations = mount(Stations)
     orders = mount(Orders)
+    products = mount(Products)
+    categories = mount(Categories)
+    price_lists = mount(PriceLists)
 
     def __init__(
         self,

@@ -36,6 +36,7 @@ EXPECTED_KEYS = [
     "memory_flat",
     "overhead",
     "decode",
+    "decode_products",
     "prefetch_c1",
     "prefetch_c4",
     "prefetch_c8",

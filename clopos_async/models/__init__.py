@@ -8,6 +8,21 @@ builds its decoder on first use.
 from __future__ import annotations
 
 from clopos_async.models._types import EpochMillis, IsoDatetime, VenueMap
+from clopos_async.models.catalog import (
+    Category,
+    CategoryType,
+    GroupModificator,
+    Media,
+    ModificatorGroup,
+    Price,
+    PriceList,
+    Product,
+    ProductPackage,
+    ProductTax,
+    ProductType,
+    RecipeItem,
+    StopListEntry,
+)
 from clopos_async.models.orders import (
     Order,
     OrderCustomer,
@@ -40,11 +55,16 @@ from clopos_async.models.receipts import (
 from clopos_async.models.venues import Station
 
 __all__ = [
+    "Category",
+    "CategoryType",
     "CheckCloseEvent",
     "ClosedReceipt",
     "EpochMillis",
+    "GroupModificator",
     "IsoDatetime",
+    "Media",
     "Modificator",
+    "ModificatorGroup",
     "Order",
     "OrderCustomer",
     "OrderCustomerSnapshot",
@@ -57,7 +77,13 @@ __all__ = [
     "OrderStatus",
     "Page",
     "PaymentMethod",
+    "Price",
+    "PriceList",
+    "Product",
+    "ProductPackage",
     "ProductSnapshot",
+    "ProductTax",
+    "ProductType",
     "Receipt",
     "ReceiptMeta",
     "ReceiptOrderStatus",
@@ -65,8 +91,10 @@ __all__ = [
     "ReceiptProductMeta",
     "ReceiptProperties",
     "ReceiptStatus",
+    "RecipeItem",
     "SaleTypeSnapshot",
     "Station",
+    "StopListEntry",
     "UserSnapshot",
     "VenueMap",
 ]

@@ -39,6 +39,7 @@ from clopos_async.testing._gateway import Gateway, Routed
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
@@ -128,6 +129,7 @@ class SandboxServer:
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations()}  # small resources, from the API facts
+        self._collections.update(menu_collections())
         self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
         routes: list[Routed] = [*self._collections.values(), self.orders]
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)

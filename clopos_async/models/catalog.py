@@ -1,0 +1,288 @@
+"""Menu catalogue models (API §10.9, §10.11, §10.15, §10.17, §10.18).
+
+Products, categories, price lists, prices and stop-list entries, with the enums of API §11.
+
+Attribute names are the wire field names (``_lft``/``_rgt`` sic). Products carry the
+naive ``YYYY-MM-DD HH:mm:ss`` timestamps of API §11; categories ISO 8601 ``…Z``; the
+stop-list ``timestamp`` is epoch milliseconds. Unknown keys are kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import attrs
+
+from clopos_async.models._checks import money, money_converters
+from clopos_async.models._types import EpochMillis, IsoDatetime
+from clopos_async.models.venues import Station
+
+
+class ProductType(str, Enum):
+    """A product's ``type`` (API §9.8, §11). Unknown values (``MODIFIER``) stay plain strings."""
+
+    GOODS = "GOODS"
+    DISH = "DISH"
+    TIMER = "TIMER"
+    PREPARATION = "PREPARATION"
+    INGREDIENT = "INGREDIENT"
+    MODIFICATION = "MODIFICATION"
+
+
+class CategoryType(str, Enum):
+    """A category's ``type`` (API §9.6, §11). Unknown values stay plain strings."""
+
+    PRODUCT = "PRODUCT"
+    INGREDIENT = "INGREDIENT"
+    ACCOUNTING = "ACCOUNTING"
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class Media:
+    """An image attached to a product, category or sale type (API §10.18)."""
+
+    uuid: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    urls: Mapping[str, str] | None = None  # original, large?, extra_large?, thumb?
+    blur_hash: str | None = None
+    dimensions: Mapping[str, int] | None = None  # width, height
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class Category:
+    """A menu category; ``children`` nests the subtree recursively (API §10.9).
+
+    ``_lft``/``_rgt`` are the nested-set bounds, ``depth`` 0 is a root. ``slug`` and
+    ``properties`` are older extras.
+    """
+
+    id: int
+    name: str | None = None
+    status: int | None = None
+    type: CategoryType | str | None = None
+    position: int | None = None
+    parent_id: int | None = None
+    _lft: int | None = None
+    _rgt: int | None = None
+    depth: int | None = None
+    color: str | None = None
+    hidden: bool | int | None = None
+    children: tuple[Category, ...] | None = None
+    media: tuple[Media, ...] | None = None
+    slug: str | None = None
+    properties: Any = None
+    created_at: IsoDatetime | None = None
+    updated_at: IsoDatetime | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+    def walk(self) -> Iterator[Category]:
+        """This category, then its subtree, depth-first in ``children`` order.
+
+        Iterative, so a deep tree never hits the recursion limit.
+        """
+        stack = [self]
+        while stack:
+            category = stack.pop()
+            yield category
+            stack.extend(reversed(category.children or ()))
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class GroupModificator:
+    """One choice in a product's modificator group (API §10.11 ``modificators[]``)."""
+
+    id: int | None = None
+    name: str | None = None
+    price: Decimal | None = attrs.field(default=None, converter=money)
+    cost_price: Decimal | None = attrs.field(default=None, converter=money)
+    max_count: int | None = None
+    status: int | None = None
+    ingredient: Any = None  # shape undocumented
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class ModificatorGroup:
+    """A DISH's group of modifiers: ``type`` 1 single choice, 0 multiple (API §10.11)."""
+
+    id: int | None = None
+    name: str | None = None
+    type: int | None = None
+    min_select: int | None = None
+    max_select: int | None = None
+    modificators: tuple[GroupModificator, ...] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class RecipeItem:
+    """One line of a product's ``recipe[]``; ``pivot.gross`` is the quantity (API §10.11)."""
+
+    id: int | None = None
+    type: ProductType | str | None = None
+    name: str | None = None
+    cost_price: Decimal | None = attrs.field(default=None, converter=money)
+    pivot: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class ProductPackage:
+    """One of a product's ``packages[]``: ``equal`` units per package (API §10.11)."""
+
+    id: int | None = None
+    name: str | None = None
+    equal: int | float | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class ProductTax:
+    """One of a product's ``taxes[]`` (API §10.11)."""
+
+    id: int | None = None
+    name: str | None = None
+    rate: Decimal | None = attrs.field(default=None, converter=money)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class Product:
+    """A catalogue product (API §10.11); ``id`` is an int or a UUID string (API §9.8).
+
+    ``modifications`` are a GOODS product's variants (full products, ``type``
+    MODIFICATION); ``modificator_groups`` a DISH's modifiers. Relations are ``None``
+    unless included (``with[]``): ``category`` decodes to ``Category``, ``station`` to
+    ``Station``. ``setting`` is the TIMER pricing ``{interval, prices[{price, from}]}``,
+    kept as sent (``from`` cannot be an attribute name). ``inventory_behavior``: 0
+    MINUS_INGREDIENTS, 1 MINUS_SELF, 3 PASSIVE.
+    """
+
+    id: int | str
+    cid: str | None = None
+    parent_id: int | None = None
+    station_id: int | None = None
+    category_id: int | None = None
+    unit_id: int | None = None
+    net_output: int | float | None = None
+    type: ProductType | str | None = None
+    name: str | None = None
+    parent_name: str | None = None
+    full_name: str | None = None
+    position: int | None = None
+    barcode: str | None = None
+    gov_code: str | None = None
+    status: int | None = None
+    hidden: bool | int | None = None
+    sold_by_weight: bool | int | None = None
+    max_age: int | None = None
+    discountable: bool | int | None = None
+    giftable: bool | int | None = None
+    has_modifications: bool | int | None = None
+    meta: Any = None
+    setting: Any = None
+    description: str | None = None
+    price: Decimal | None = attrs.field(default=None, converter=money)
+    cost_price: Decimal | None = attrs.field(default=None, converter=money)
+    markup_rate: Decimal | None = attrs.field(default=None, converter=money)
+    cooking_time: int | None = None
+    ignore_service_charge: bool | int | None = None
+    inventory_behavior: int | None = None
+    low_stock: int | float | None = None
+    unit_weight: int | float | None = None
+    venues: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
+    media: tuple[Media, ...] | None = None
+    modifications: tuple[Product, ...] | None = None
+    modificator_groups: tuple[ModificatorGroup, ...] | None = None
+    recipe: tuple[RecipeItem, ...] | None = None
+    packages: tuple[ProductPackage, ...] | None = None
+    taxes: tuple[ProductTax, ...] | None = None
+    tags: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
+    codes: tuple[Any, ...] | None = attrs.field(default=None, hash=False)
+    unit: Any = None
+    category: Category | None = None
+    station: Station | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
+class Price:
+    """A product's price in one price list (API §10.17); ``product``/``list`` when included."""
+
+    id: int
+    list_id: int | None = None
+    product_id: int | None = None
+    price: Decimal | None = attrs.field(default=None, converter=money)
+    product: Product | None = None
+    list: PriceList | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class PriceList:
+    """A price list (API §10.17); ``prices`` only with ``include="prices"``.
+
+    The timestamp format is not documented for price lists; they are read as the
+    ISO 8601 ``…Z`` of the other OpenAPI pages.
+    """
+
+    id: int
+    name: str | None = None
+    description: str | None = None
+    status: bool | int | None = None
+    prices: tuple[Price, ...] | None = None
+    created_at: IsoDatetime | None = None
+    updated_at: IsoDatetime | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class StopListEntry:
+    """A product's stock limit (API §9.8, §10.15): ``id`` is the product id.
+
+    ``limit`` 0 means out of stock; ``timestamp`` is Unix milliseconds. A product
+    absent from the stop list has no limitation (see ``is_available``).
+    """
+
+    id: int
+    limit: int | None = None
+    timestamp: EpochMillis | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+    @property
+    def available(self) -> bool:
+        """Whether the product can still be sold: its limit is not 0."""
+        return self.limit != 0
+
+    @staticmethod
+    def is_available(entries: Iterable[StopListEntry], product_id: int) -> bool:
+        """Whether ``product_id`` can be sold given a stop list (API §9.8).
+
+        Args:
+            entries: what ``products.stop_list()`` returned.
+            product_id: the product to ask about.
+
+        Returns:
+            False when its entry has ``limit`` 0; True when it has a non-zero
+            limit or no entry at all (absent means no limitation).
+        """
+        return all(entry.available for entry in entries if entry.id == product_id)
