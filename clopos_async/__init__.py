@@ -40,7 +40,7 @@ from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._version import __version__
 from clopos_async._wire import WireDatetime, converter
-from clopos_async.models import (
+from clopos_async.models import (  # issue 12: venues, users, sales, stock
     CheckCloseEvent,
     ClosedReceipt,
     EpochMillis,
@@ -49,6 +49,7 @@ from clopos_async.models import (
     OrderStatus,
     Page,
     PaymentMethod,
+    PaymentMethodInfo,
     ProductSnapshot,
     Receipt,
     ReceiptMeta,
@@ -57,9 +58,16 @@ from clopos_async.models import (
     ReceiptProductMeta,
     ReceiptProperties,
     ReceiptStatus,
+    SaleType,
     SaleTypeSnapshot,
     Station,
+    Stock,
+    StockOperation,
+    StockProductSnapshot,
+    Storage,
+    User,
     UserSnapshot,
+    Venue,
     VenueMap,
 )
 
@@ -99,6 +107,7 @@ __all__ = [
     "Page",
     "Pager",
     "PaymentMethod",
+    "PaymentMethodInfo",
     "PermissionDeniedError",
     "ProductSnapshot",
     "RateLimit",
@@ -114,13 +123,20 @@ __all__ = [
     "ReceiptStatus",
     "Reservation",
     "RetryPolicy",
+    "SaleType",
     "SaleTypeSnapshot",
     "ServerError",
     "Station",
+    "Stock",
+    "StockOperation",
+    "StockProductSnapshot",
+    "Storage",
     "SystemClock",
     "TransportError",
     "UnderpaymentError",
+    "User",
     "UserSnapshot",
+    "Venue",
     "VenueMap",
     "WireDatetime",
     "__version__",

@@ -30,6 +30,7 @@ from clopos_async._version import __version__
 from clopos_async.resources import Receipts, Stations
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
+from clopos_async.resources.basics import PaymentMethods, SaleTypes, Users, Venues
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
@@ -81,6 +82,10 @@ class CloposClient:
     #: One line per resource; views made by ``with_options`` get their own.
     receipts = mount(Receipts)
     stations = mount(Stations)
+    venues = mount(Venues)
+    users = mount(Users)
+    sale_types = mount(SaleTypes)
+    payment_methods = mount(PaymentMethods)
 
     def __init__(
         self,

@@ -26,7 +26,10 @@ from clopos_async.models.receipts import (
     SaleTypeSnapshot,
     UserSnapshot,
 )
-from clopos_async.models.venues import Station
+from clopos_async.models.sales import PaymentMethodInfo, SaleType
+from clopos_async.models.staff import User
+from clopos_async.models.stock import Stock, StockOperation, StockProductSnapshot, Storage
+from clopos_async.models.venues import Station, Venue
 
 __all__ = [
     "CheckCloseEvent",
@@ -37,6 +40,7 @@ __all__ = [
     "OrderStatus",
     "Page",
     "PaymentMethod",
+    "PaymentMethodInfo",
     "ProductSnapshot",
     "Receipt",
     "ReceiptMeta",
@@ -45,8 +49,15 @@ __all__ = [
     "ReceiptProductMeta",
     "ReceiptProperties",
     "ReceiptStatus",
+    "SaleType",
     "SaleTypeSnapshot",
     "Station",
+    "Stock",
+    "StockOperation",
+    "StockProductSnapshot",
+    "Storage",
+    "User",
     "UserSnapshot",
+    "Venue",
     "VenueMap",
 ]

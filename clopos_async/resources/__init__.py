@@ -7,7 +7,8 @@ resource module here, one ``mount`` line in ``_client.py`` and a sandbox route.
 
 from __future__ import annotations
 
+from clopos_async.resources.basics import PaymentMethods, SaleTypes, Users, Venues
 from clopos_async.resources.receipts import Receipts
 from clopos_async.resources.stations import Stations
 
-__all__ = ["Receipts", "Stations"]
+__all__ = ["PaymentMethods", "Receipts", "SaleTypes", "Stations", "Users", "Venues"]

@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from clopos_async.testing._collections import Collection
+from clopos_async.testing._collections import Routed
 from clopos_async.testing._handlers import ReceiptsEndpoints, authenticate
 from clopos_async.testing._limits import (
     KeyedWindows,
@@ -62,7 +62,7 @@ class Gateway:
         flood_limit: RateTier | None,
         tenant_limit: RateTier | None,
         *,
-        collections: Sequence[Collection] = (),
+        collections: Sequence[Routed] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.issuer = issuer

@@ -24,7 +24,9 @@ from aiohttp import web
 from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
+from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
+from clopos_async.testing._collections import Routed
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -40,6 +42,7 @@ from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._stock import StockOperationsRoute
 from clopos_async.testing._store import ReceiptStore, next_moments
 from clopos_async.testing._tokens import TokenIssuer
 from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
@@ -120,7 +123,9 @@ class SandboxServer:
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations()}
-        collections = tuple(self._collections.values())
+        self._collections.update(basic_collections())
+        self.stock = StockOperationsRoute(self._store)
+        collections: tuple[Routed, ...] = (*self._collections.values(), self.stock)
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=collections)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
