@@ -16,6 +16,7 @@ from typing import NoReturn
 from clopos_async import PaymentMethod, __version__
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
+from clopos_async.cli._resources import RESOURCES
 from clopos_async.cli._writers import CSV_COLUMNS
 
 #: The API's own maximum page size for receipts (API §8: "typically 200").
@@ -176,22 +177,24 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
     export = commands.add_parser(
         "export",
         parents=[client],
-        help="stream receipts to JSONL or CSV",
+        help="stream receipts (or another RESOURCE) to JSONL or CSV",
         description="Stream every receipt created between --from and --to (inclusive, oldest "
-        "first) to JSONL (one wire-shape receipt per line) or CSV.",
+        "first), or every item of another RESOURCE, to JSONL (one wire-shape object per "
+        "line) or CSV (per-resource columns).",
         epilog=CSV_HELP,
     )
-    export.add_argument("--from", dest="date_from", type=wire_date, required=True, metavar="DATE")
-    export.add_argument("--to", dest="date_to", type=wire_date, required=True, metavar="DATE")
+    _add_resource(export, "what to export (default receipts)")
+    export.add_argument("--from", dest="date_from", type=wire_date, metavar="DATE")
+    export.add_argument("--to", dest="date_to", type=wire_date, metavar="DATE")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
     export.add_argument(
         "--limit",
         type=positive_int,
-        default=DEFAULT_LIMIT,
+        default=None,
         metavar="N",
-        help="receipts per page (default %(default)s: fewest requests)",
+        help=f"items per page (default: the API maximum, {DEFAULT_LIMIT} for receipts)",
     )
     export.add_argument(
         "--concurrency",
@@ -213,9 +216,10 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
 
 def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
     get = commands.add_parser(
-        "get", parents=[client], help="print one receipt as JSON (wire shape)"
+        "get", parents=[client], help="print one receipt (or a RESOURCE's item) as JSON"
     )
-    get.add_argument("id", type=int, metavar="ID")
+    _add_resource(get, "what to get (default receipts)")
+    get.add_argument("id", metavar="ID")
     _add_include(get)
 
 
@@ -267,6 +271,14 @@ def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:
     sandbox.add_argument("--seed", type=non_negative_int, default=0, metavar="S")
 
 
+def _add_resource(command: _Parser, help: str) -> None:
+    names = list(RESOURCES)
+    command.add_argument(
+        "resource", nargs="?", default="receipts", choices=names, metavar="RESOURCE",
+        help=f"{help}: one of {', '.join(names)}",
+    )  # fmt: skip
+
+
 def _add_include(command: _Parser) -> None:
     command.add_argument(
         "--include",
@@ -281,9 +293,28 @@ def _add_include(command: _Parser) -> None:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse ``argv``; cross-argument checks (``--from`` after ``--to``) raise UsageError."""
     args = build_parser().parse_args(list(argv))
-    if args.command == "export" and args.date_from > args.date_to:
+    if args.command == "export":
+        _check_export(args)
+    if args.command == "get" and RESOURCES[args.resource].getter is None:
+        can = ", ".join(name for name, r in RESOURCES.items() if r.getter is not None)
+        raise UsageError(f"the API has no get for {args.resource}: get works for {can}")
+    return args
+
+
+def _check_export(args: argparse.Namespace) -> None:
+    """Per-resource rules: dates and includes are receipts' (``CliResource.dated``)."""
+    resource = RESOURCES[args.resource]
+    if args.limit is None:
+        args.limit = resource.max_limit
+    dates = (args.date_from, args.date_to)
+    if not resource.dated:
+        if dates != (None, None) or args.include:
+            raise UsageError(f"--from, --to and --include do not apply to {resource.name}")
+        return
+    if None in dates:
+        raise UsageError(f"exporting {resource.name} requires --from and --to")
+    if args.date_from > args.date_to:
         raise UsageError(
             f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
             "the range is inclusive and --from must be on or before --to"
         )
-    return args
