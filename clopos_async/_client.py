@@ -253,6 +253,7 @@ class CloposClient:
             send=self._send,
             authenticate=self.authenticate,
             monotonic=self._clock.monotonic,
+            sleep=self._clock.sleep,
             # The deadline a call of this client (or view) gets: its option, else the policy's.
             deadline=float(self._options.get("deadline", self._retry_policy.deadline)),
             max_attempts=self._retry_policy.max_attempts,

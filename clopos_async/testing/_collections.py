@@ -27,7 +27,6 @@ Handler = Callable[[Call, str | None], Reply]
 Match = Callable[[Mapping[str, Any], object], bool]
 
 
-
 class Routed(Protocol):
     """Anything that hands the gateway routes: a ``Collection``, the stock operations..."""
 

@@ -27,6 +27,7 @@ from clopos_async.testing._arguments import check, check_arguments, check_tiers,
 from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
 from clopos_async.testing._collections import Routed
+from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -306,6 +307,19 @@ class SandboxServer:
         except Rejected as rejected:
             raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
         receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
+        self._store.replace(receipt_id, receipt)
+
+    def touch(self, receipt_id: int, *, at: datetime | None = None) -> None:
+        """Move a receipt's ``updated_at`` to ``at`` (naive venue time; default now).
+
+        A change as the POS would make it, for change-feed tests (``receipts.watch``).
+        """
+        self._require_receipt(receipt_id)
+        ok = at is None or (isinstance(at, datetime) and at.tzinfo is None)
+        check("at", at, ok, "a naive datetime (venue local time) or None")
+        receipt = self._store.wire(receipt_id)
+        moment = datetime.now() if at is None else at
+        receipt["updated_at"] = wire_datetime(moment.replace(microsecond=0))
         self._store.replace(receipt_id, receipt)
 
     @property
