@@ -101,9 +101,11 @@ class DecodeError(CloposError):
 
 
 class BodyNotJSONError(DecodeError):
-    """A success status whose body is not JSON at all: almost always a response a proxy
-    cut short. Safe requests retry it like a 5xx (API §6.5); the ``success: false`` of a
-    whole body is an ``APIError`` and never retried."""
+    """A success status whose body is not JSON at all.
+
+    Almost always a response a proxy cut short. Safe requests retry it like a 5xx
+    (API §6.5); the ``success: false`` of a whole body is an ``APIError`` and never retried.
+    """
 
 
 class APIError(CloposError):

@@ -31,8 +31,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from clopos_async._errors import CloposError, RateLimitError, ServerError, TransportError
-from clopos_async.models import Page
 from clopos_async._watch_state import Change, WatchState
+from clopos_async.models import Page
 
 T = TypeVar("T")
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
-from clopos_async import PaymentMethod, __version__
+from clopos_async import ClientValueError, PaymentMethod, __version__
+from clopos_async._validation import check_closed_at
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
 from clopos_async.cli._resources import RESOURCES
 from clopos_async.cli._writers import CSV_COLUMNS
+from clopos_async.resources.receipts import MAX_LIMIT
 
 #: The API's own maximum page size for receipts (API §8: "typically 200").
-DEFAULT_LIMIT = 200
+DEFAULT_LIMIT = MAX_LIMIT
 DEFAULT_CONCURRENCY = 4
 DEFAULT_SANDBOX_RECEIPTS = 5000
 DEFAULT_SANDBOX_PORT = 8765
@@ -28,10 +30,13 @@ DEFAULT_SANDBOX_PORT = 8765
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 CSV_HELP = (
-    "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Money is written exactly as "
-    "the API sent it, timestamps as 'YYYY-MM-DD HH:mm:ss', payment_methods as "
+    "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Amounts are exact, in "
+    "one plain format without trailing zeros (47.80 is written 47.8, 30.0 as 30), "
+    "timestamps as 'YYYY-MM-DD HH:mm:ss', payment_methods as "
     "'id:name:amount;...'; products_count needs --include receipt_products."
 )
+
+_WIRE_DATETIME = "'YYYY-MM-DD HH:mm:ss'"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +75,45 @@ def _at_least(text: str, parse: Callable[[str], float], lowest: float, wanted: s
 def positive_int(text: str) -> int:
     """An integer >= 1."""
     return int(_at_least(text, int, 1, "an integer >= 1"))
+
+
+def receipt_id(text: str) -> int:
+    """A receipt id: an integer >= 1."""
+    return int(_at_least(text, int, 1, "a receipt id (an integer >= 1)"))
+
+
+def page_size(text: str) -> int:
+    """A page size the API accepts: an integer from 1 to ``MAX_LIMIT`` (API §8)."""
+    wanted = f"an integer from 1 to {MAX_LIMIT}"
+    size = int(_at_least(text, int, 1, wanted))
+    if size > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: {wanted} is required")
+    return size
+
+
+def closed_at(text: str) -> datetime:
+    """A moment in venue local time written ``YYYY-MM-DD HH:mm:ss`` (API §9.12)."""
+    try:
+        moment = check_closed_at(text)
+    except ClientValueError:
+        moment = None
+    if moment is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: {_WIRE_DATETIME} in venue local time is required, "
+            "e.g. '2025-08-31 21:00:00'"
+        )
+    return moment
+
+
+def include(text: str) -> list[str]:
+    """One relation or several, comma-separated: ``receipt_products``, ``a,b``."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed: relation names, comma-separated, are required, "
+            "e.g. receipt_products"
+        )
+    return names
 
 
 def non_negative_int(text: str) -> int:
@@ -184,17 +228,37 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         epilog=CSV_HELP,
     )
     _add_resource(export, "what to export (default receipts)")
-    export.add_argument("--from", dest="date_from", type=wire_date, metavar="DATE")
-    export.add_argument("--to", dest="date_to", type=wire_date, metavar="DATE")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        type=wire_date,
+        metavar="YYYY-MM-DD",
+        help="receipts: first day of the range, e.g. 2025-08-01 (receipts created on it "
+        "are included)",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        type=wire_date,
+        metavar="YYYY-MM-DD",
+        help="receipts: last day of the range, e.g. 2025-08-31 (included)",
+    )
+    export.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        default="jsonl",
+        help="jsonl: one wire-shape object per line; csv: per-resource columns, receipts' below "
+        "(default %(default)s)",
+    )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
     export.add_argument(
         "--limit",
-        type=positive_int,
+        type=page_size,
         default=None,
         metavar="N",
-        help=f"items per page (default: the API maximum, {DEFAULT_LIMIT} for receipts)",
+        help=f"items per page, 1-{MAX_LIMIT} (default: the API maximum, {DEFAULT_LIMIT} for "
+        "receipts: fewest requests)",
     )
     export.add_argument(
         "--concurrency",
@@ -216,10 +280,13 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
 
 def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
     get = commands.add_parser(
-        "get", parents=[client], help="print one receipt (or a RESOURCE's item) as JSON"
+        "get",
+        parents=[client],
+        help="print one receipt (or an item of another RESOURCE) as JSON (wire shape)",
+        description="Print one receipt, or one item of RESOURCE, as JSON in the API's wire shape.",
     )
     _add_resource(get, "what to get (default receipts)")
-    get.add_argument("id", metavar="ID")
+    get.add_argument("id", metavar="ID", help="the id, e.g. 42 (receipts: an integer >= 1)")
     _add_include(get)
 
 
@@ -230,7 +297,7 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
         help="close an open receipt exactly once",
         description="Close an open receipt with one or more payments; prints the result as JSON.",
     )
-    close.add_argument("id", type=int, metavar="ID")
+    close.add_argument("id", type=receipt_id, metavar="ID", help="the open receipt's id, e.g. 42")
     close.add_argument(
         "--payment",
         dest="payments",
@@ -242,8 +309,10 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
     )
     close.add_argument(
         "--closed-at",
-        metavar="DATETIME",
-        help="'YYYY-MM-DD HH:mm:ss' in venue local time (default: the server's now)",
+        type=closed_at,
+        metavar="'YYYY-MM-DD HH:mm:ss'",
+        help="when it was paid, in venue local time, e.g. '2025-08-31 21:00:00' "
+        "(default: the server's now)",
     )
 
 
@@ -280,13 +349,15 @@ def _add_resource(command: _Parser, help: str) -> None:
 
 
 def _add_include(command: _Parser) -> None:
+    # One value per option (repeat it, or separate names by commas): a list-valued
+    # option would swallow a positional ID that follows it.
     command.add_argument(
         "--include",
-        nargs="+",
+        type=include,
         action="extend",
         default=[],
-        metavar="REL",
-        help="relations to embed (API with[]), e.g. receipt_products",
+        metavar="REL[,REL...]",
+        help="relations to embed (API with[]), e.g. receipt_products; repeatable",
     )
 
 
@@ -295,10 +366,20 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = build_parser().parse_args(list(argv))
     if args.command == "export":
         _check_export(args)
-    if args.command == "get" and RESOURCES[args.resource].getter is None:
+    if args.command == "get":
+        _check_get(args)
+    return args
+
+
+def _check_get(args: argparse.Namespace) -> None:
+    if RESOURCES[args.resource].getter is None:
         can = ", ".join(name for name, r in RESOURCES.items() if r.getter is not None)
         raise UsageError(f"the API has no get for {args.resource}: get works for {can}")
-    return args
+    if args.resource == "receipts":
+        try:
+            args.id = receipt_id(args.id)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"argument ID: {exc}") from None
 
 
 def _check_export(args: argparse.Namespace) -> None:
@@ -306,6 +387,9 @@ def _check_export(args: argparse.Namespace) -> None:
     resource = RESOURCES[args.resource]
     if args.limit is None:
         args.limit = resource.max_limit
+    if args.limit > resource.max_limit:
+        raise UsageError(f"--limit {args.limit} is above the API maximum for {resource.name}: "
+                         f"1-{resource.max_limit} is allowed")  # fmt: skip
     dates = (args.date_from, args.date_to)
     if not resource.dated:
         if dates != (None, None) or args.include:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
-from clopos_async import CloposClient, RetryPolicy
+from clopos_async import DEFAULT_BASE_URL, CloposClient, RetryPolicy
 
 #: The SDK's default cap on requests in flight (DESIGN §1).
 DEFAULT_MAX_CONCURRENCY = 8
@@ -40,3 +42,19 @@ async def open_client(
         client = CloposClient(credentials=sandbox.credentials, base_url=sandbox.base_url, **options)
         async with client as clopos:
             yield clopos
+
+
+def api_host(args: argparse.Namespace) -> str:
+    """The host a command talks to, for error messages (``integrations.clopos.com``).
+
+    Args:
+        args: the parsed command line.
+
+    Returns:
+        ``CLOPOS_BASE_URL``'s host (the default API's without it), or "the embedded
+        sandbox" with ``--sandbox``.
+    """
+    if getattr(args, "sandbox", False):  # the sandbox command has no --sandbox
+        return "the embedded sandbox"
+    url = os.environ.get("CLOPOS_BASE_URL") or DEFAULT_BASE_URL
+    return urlsplit(url).netloc or url

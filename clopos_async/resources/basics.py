@@ -51,7 +51,10 @@ class Venues(_PlainList):
         """A lazy pager over ``GET /venues``.
 
         Args:
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many items (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager of :class:`Venue` (both documented shapes, API §15 item 15).
@@ -73,7 +76,10 @@ class Users(_PlainList):
         """A lazy pager over ``GET /users``.
 
         Args:
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many items (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager of :class:`User`.
@@ -104,7 +110,10 @@ class SaleTypes(_PlainList):
         """A lazy pager over ``GET /sale-types``.
 
         Args:
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many items (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager of :class:`SaleType`.
@@ -127,7 +136,10 @@ class PaymentMethods(_PlainList):
         """A lazy pager over ``GET /payment-methods``.
 
         Args:
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many items (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager of :class:`PaymentMethodInfo` (``.pay(amount)`` makes a close's payment).

@@ -324,8 +324,11 @@ class SandboxServer:
 
     @property
     def echo_secrets(self) -> bool:
-        """When True, 401s quote what was sent: the ``client_secret`` of a refused ``/auth``
-        and the ``x-token`` of a refused request (some real gateways do; issue 9 item 8)."""
+        """When True, 401s quote what was sent.
+
+        That is the ``client_secret`` of a refused ``/auth`` and the ``x-token`` of a
+        refused request (some real gateways do; issue 9 item 8).
+        """
         return self._issuer.echo
 
     @echo_secrets.setter
