@@ -233,15 +233,14 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         dest="date_from",
         type=wire_date,
         metavar="YYYY-MM-DD",
-        help="receipts: first day of the range, e.g. 2025-08-01 (receipts created on it "
-        "are included)",
+        help="first day of the range, e.g. 2025-08-01 (receipts created on it are included)",
     )
     export.add_argument(
         "--to",
         dest="date_to",
         type=wire_date,
         metavar="YYYY-MM-DD",
-        help="receipts: last day of the range, e.g. 2025-08-31 (included)",
+        help="last day of the range, e.g. 2025-08-31 (included)",
     )
     export.add_argument(
         "--format",
@@ -257,8 +256,8 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         type=page_size,
         default=None,
         metavar="N",
-        help=f"items per page, 1-{MAX_LIMIT} (default: the API maximum, {DEFAULT_LIMIT} for "
-        "receipts: fewest requests)",
+        help=f"receipts per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}: fewest requests; "
+        "other resources: their API maximum)",
     )
     export.add_argument(
         "--concurrency",
@@ -286,7 +285,9 @@ def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> 
         description="Print one receipt, or one item of RESOURCE, as JSON in the API's wire shape.",
     )
     _add_resource(get, "what to get (default receipts)")
-    get.add_argument("id", metavar="ID", help="the id, e.g. 42 (receipts: an integer >= 1)")
+    get.add_argument(
+        "id", metavar="ID", help="the receipt's id, e.g. 42 (or the id of an item of RESOURCE)"
+    )
     _add_include(get)
 
 
