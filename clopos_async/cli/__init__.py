@@ -32,6 +32,7 @@ from clopos_async.cli._output import say
 from clopos_async.cli._receipt_commands import close_command, get_command
 from clopos_async.cli._serve import sandbox_command
 from clopos_async.cli._source import api_host
+from clopos_async.cli._watch import watch_command
 
 __all__ = ["main"]
 
@@ -42,6 +43,7 @@ COMMANDS: dict[str, Command] = {
     "get": get_command,
     "close": close_command,
     "sandbox": sandbox_command,
+    "watch": watch_command,
 }
 
 

@@ -18,6 +18,7 @@ from clopos_async._validation import check_closed_at
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
 from clopos_async.cli._resources import RESOURCES
+from clopos_async.cli._watch import FEEDS
 from clopos_async.cli._writers import CSV_COLUMNS
 from clopos_async.resources.receipts import MAX_LIMIT
 
@@ -126,6 +127,14 @@ def seconds(text: str) -> float:
     return _at_least(text, float, 0.0, "a number of seconds >= 0")
 
 
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds > 0 (a polling interval)."""
+    value = _at_least(text, float, 0.0, "a number of seconds > 0")
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: a number of seconds > 0")
+    return value
+
+
 def payment(text: str) -> PaymentMethod:
     """``ID:NAME:AMOUNT``, e.g. ``2:Card:8.14``; NAME may itself contain colons."""
     head, _, rest = text.partition(":")
@@ -162,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands, client)
     _add_get(commands, client)
     _add_close(commands, client)
+    _add_watch(commands, client)
     _add_sandbox(commands)
     return parser
 
@@ -315,6 +325,34 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
         help="when it was paid, in venue local time, e.g. '2025-08-31 21:00:00' "
         "(default: the server's now)",
     )
+
+
+def _add_watch(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
+    watch = commands.add_parser(
+        "watch",
+        parents=[client],
+        help="print new and changed receipts as JSON lines until Ctrl-C",
+        description="Poll newest first by updated_at and print each new or changed item "
+        "once, as one JSON line (wire shape). Ctrl-C saves the checkpoint to "
+        "--checkpoint-file and prints it; --since or the file resumes from it.",
+    )
+    watch.add_argument("resource", choices=sorted(FEEDS), metavar="RESOURCE",
+                       help=f"what to follow: {', '.join(sorted(FEEDS))}")  # fmt: skip
+    watch.add_argument(
+        "--since", metavar="CHECKPOINT", help="resume from this checkpoint (default: from now)"
+    )
+    watch.add_argument(
+        "--interval", type=positive_seconds, default=5.0, metavar="SECONDS",
+        help="seconds between polls (default %(default)s)",
+    )  # fmt: skip
+    watch.add_argument(
+        "--checkpoint-file", metavar="FILE",
+        help="read the checkpoint from FILE at start; write it there after every event",
+    )  # fmt: skip
+    watch.add_argument(
+        "--sandbox-changes", type=seconds, default=1.0, metavar="SECONDS",
+        help="with --sandbox: change a random receipt every SECONDS (0: never; default 1)",
+    )  # fmt: skip
 
 
 def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:

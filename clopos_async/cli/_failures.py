@@ -6,13 +6,10 @@ an exit code; never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from clopos_async import (
     ClientValueError,
     CloposError,
     CloseConflictError,
-    PaymentMethod,
     TransportError,
 )
 
@@ -59,29 +56,10 @@ def failure_from(exc: CloposError, *, context: str = "", host: str | None = None
     code = EXIT_USAGE if isinstance(exc, ClientValueError) else EXIT_FAILURE
     message = str(exc)
     if isinstance(exc, CloseConflictError):
-        message = conflict_message(exc)
+        message = str(exc)  # `paid 2 Cash 8140 ≠ closed with 1 Card 14.64`
     elif isinstance(exc, TransportError) and host:
         message = f"cannot reach {host}: {message}"
     return Failure(f"{message}{context}", code=code)
-
-
-def conflict_message(exc: CloseConflictError) -> str:
-    """``receipt 7 was closed by someone else: paid 2 Cash 8140 ≠ closed with 1 Card 14.64``."""
-    return (
-        f"receipt {exc.receipt_id} was closed by someone else: "
-        f"paid {payments_text(exc.expected)} ≠ closed with {payments_text(exc.actual)}"
-    )
-
-
-def payments_text(payments: object) -> str:
-    """``2 Cash 8140 + 1 Card 14.64`` (id, name, amount) for a list of PaymentMethod."""
-    if not isinstance(payments, Sequence) or not all(
-        isinstance(p, PaymentMethod) for p in payments
-    ):
-        return repr(payments)  # not the documented shape: show it as it is
-    if not payments:
-        return "nothing"
-    return " + ".join(f"{p.id} {p.name} {p.amount}" for p in payments)
 
 
 def one_line(text: str) -> str:

@@ -9,7 +9,7 @@ returns a lazy pager. Closing is exactly-once; see ``_close.py``. The facts
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -34,9 +34,8 @@ from clopos_async._validation import (
     check_sort,
     check_status,
 )
-from clopos_async._watch import Watcher
-from clopos_async._watch_state import state_from_since, watch_seconds
-from clopos_async._window import OrderedWindow
+from clopos_async._watch import Watcher, watch_list
+from clopos_async._window import OrderedWindow, WindowedIterator
 from clopos_async._wire import decode_list
 from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, StockOperation
 from clopos_async.resources._base import Resource, check_limit, data_of, item_id
@@ -155,7 +154,9 @@ class Receipts(Resource):
             concurrency: requests in flight (default: the client's ``max_concurrency``).
 
         Returns:
-            An async iterator of ``Receipt``, in the order of ``ids``.
+            An async iterator of ``Receipt``, in the order of ``ids``. Stopping early
+            (``break``, ``aclose()``) cancels the requests still in flight;
+            ``contextlib.aclosing`` closes a held iterator deterministically.
 
         Raises:
             ClientValueError: an argument is not allowed; nothing was sent.
@@ -167,7 +168,8 @@ class Receipts(Resource):
             width = self._seam.max_concurrency  # already checked by the constructor
         else:
             width = check_concurrency("concurrency", concurrency)
-        return self._iterate_many(receipt_ids, includes, width)
+        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        return WindowedIterator(self._iterate_many(receipt_ids, includes, window), window)
 
     async def close(
         self,
@@ -270,21 +272,19 @@ class Receipts(Resource):
             "limit": limit,
         }
         self.list(sort="updated_at", order="desc", **options)  # checks every argument now
-        return Watcher(
+        return watch_list(
             lambda number: self.list(sort="updated_at", order="desc", page=number, **options),
-            state=state_from_since(
-                since, lookback=watch_seconds("lookback", lookback, zero=True), aware=False
-            ),
-            key=item_id,
+            since=since,
+            interval=interval,
+            lookback=lookback,
+            aware=False,  # receipts carry venue-local YYYY-MM-DD HH:mm:ss (API §11)
             stamp=_receipt_stamp,
-            interval=watch_seconds("interval", interval).total_seconds(),
             sleep=self._seam.sleep,
         )
 
     async def _iterate_many(
-        self, ids: Sequence[int], include: tuple[str, ...], width: int
-    ) -> AsyncIterator[Receipt]:
-        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        self, ids: Sequence[int], include: tuple[str, ...], window: OrderedWindow[Receipt]
+    ) -> AsyncGenerator[Receipt, None]:
         try:
             for receipt_id in ids:
                 if window.full:
