@@ -30,6 +30,7 @@ from clopos_async._version import __version__
 from clopos_async.resources import Categories, PriceLists, Products, Receipts, Stations
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
+from clopos_async.resources.basics import PaymentMethods, SaleTypes, Users, Venues
 from clopos_async.resources.orders import Orders
 
 if TYPE_CHECKING:
@@ -109,6 +110,10 @@ class CloposClient:
     products = mount(Products)
     categories = mount(Categories)
     price_lists = mount(PriceLists)
+    venues = mount(Venues)
+    users = mount(Users)
+    sale_types = mount(SaleTypes)
+    payment_methods = mount(PaymentMethods)
 
     def __init__(
         self,

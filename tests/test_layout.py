@@ -11,7 +11,7 @@ from pathlib import Path
 import typing_extensions
 
 import clopos_async
-from clopos_async.resources import Receipts, Stations
+from clopos_async.resources import PaymentMethods, Receipts, SaleTypes, Stations, Users, Venues
 
 PACKAGE = Path(clopos_async.__file__).parent
 
@@ -124,6 +124,10 @@ def test_public_signatures_use_only_exported_names() -> None:
             clopos_async.CloposClient,
             Receipts,
             Stations,
+            Venues,
+            Users,
+            SaleTypes,
+            PaymentMethods,
             clopos_async.Pager,
             clopos_async.LimiterBackend,
             clopos_async.MemoryBackend,

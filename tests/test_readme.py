@@ -13,6 +13,7 @@ import asyncio
 import re
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -86,9 +87,10 @@ WATCH = "receipts.watch(since=since"
 CLOSE_LOOP = "payments_for(receipt)"
 EARLY_STOP = "contextlib.aclosing(aiter(pager))"
 INTAKE = "async def intake"
+RECONCILE = "async def reconcile"  # issue 12
 RUNNERS = (
     QUICKSTART, BULK_EXPORT, "web.AppKey", "async def worker", "def test_close_survives", WATCH,
-    CLOSE_LOOP, EARLY_STOP, INTAKE,
+    CLOSE_LOOP, EARLY_STOP, INTAKE, RECONCILE,
 )  # fmt: skip
 
 INTAKE_DRIVER = """
@@ -249,3 +251,35 @@ async def test_the_intake_recipe_makes_one_order_for_a_redelivered_message(
         assert len(made) == 1
         assert len(sandbox.requests("POST", "/orders")) == 1
     assert out.splitlines() == [f"INFO order {made[0]} is PENDING"] * 2 + ["receipt None"]
+
+
+RECONCILE_DRIVER = """
+import asyncio
+from clopos_async import CloposClient
+
+async def drive() -> None:
+    async with CloposClient.from_env() as clopos:
+        await reconcile(clopos, "2025-08-12")
+
+asyncio.run(drive())
+"""
+
+
+async def test_the_reconcile_recipe_sums_the_days_payments_per_method(tmp_path: Path) -> None:
+    async with SandboxServer(receipts=400, seed=5) as sandbox:
+        day = date(2025, 8, 12)
+        ids = sandbox.receipt_ids(date_from=day, date_to=day, status=2)
+        sums: dict[int, Decimal] = {}
+        for receipt_id in ids:
+            for payment in sandbox.receipt(receipt_id)["payment_methods"]:
+                amount = Decimal(str(payment["amount"]))
+                sums[payment["id"]] = sums.get(payment["id"], Decimal(0)) + amount
+        out = await run_python(block(RECONCILE) + RECONCILE_DRIVER, tmp_path, sandbox)
+    names = {1: "Cash", 2: "Card", 3: "Bonus"}
+    lines = out.splitlines()
+    assert ids
+    assert lines[:-1] == [
+        f"{method_id:>3} {names[method_id]:<12} {amount}"
+        for method_id, amount in sorted(sums.items())
+    ]
+    assert lines[-1] == "every payment matches the catalogue and its receipt's total"

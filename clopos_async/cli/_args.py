@@ -17,6 +17,7 @@ from clopos_async import ClientValueError, PaymentMethod, __version__
 from clopos_async._validation import check_closed_at
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
+from clopos_async.cli._resources import RESOURCES
 from clopos_async.cli._watch import FEEDS
 from clopos_async.cli._writers import CSV_COLUMNS
 from clopos_async.resources.receipts import MAX_LIMIT
@@ -230,16 +231,17 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
     export = commands.add_parser(
         "export",
         parents=[client],
-        help="stream receipts to JSONL or CSV",
+        help="stream receipts (or another RESOURCE) to JSONL or CSV",
         description="Stream every receipt created between --from and --to (inclusive, oldest "
-        "first) to JSONL (one wire-shape receipt per line) or CSV.",
+        "first), or every item of another RESOURCE, to JSONL (one wire-shape object per "
+        "line) or CSV (per-resource columns).",
         epilog=CSV_HELP,
     )
+    _add_resource(export, "what to export (default receipts)")
     export.add_argument(
         "--from",
         dest="date_from",
         type=wire_date,
-        required=True,
         metavar="YYYY-MM-DD",
         help="first day of the range, e.g. 2025-08-01 (receipts created on it are included)",
     )
@@ -247,7 +249,6 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         "--to",
         dest="date_to",
         type=wire_date,
-        required=True,
         metavar="YYYY-MM-DD",
         help="last day of the range, e.g. 2025-08-31 (included)",
     )
@@ -255,16 +256,18 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         "--format",
         choices=("jsonl", "csv"),
         default="jsonl",
-        help="jsonl: one wire-shape receipt per line; csv: the columns below (default %(default)s)",
+        help="jsonl: one wire-shape object per line; csv: per-resource columns, receipts' below "
+        "(default %(default)s)",
     )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
     export.add_argument(
         "--limit",
         type=page_size,
-        default=DEFAULT_LIMIT,
+        default=None,
         metavar="N",
-        help=f"receipts per page, 1-{MAX_LIMIT} (default %(default)s: fewest requests)",
+        help=f"receipts per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}: fewest requests; "
+        "other resources: their API maximum)",
     )
     export.add_argument(
         "--concurrency",
@@ -288,10 +291,13 @@ def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> 
     get = commands.add_parser(
         "get",
         parents=[client],
-        help="print one receipt as JSON (wire shape)",
-        description="Print one receipt as JSON, in the API's wire shape.",
+        help="print one receipt (or an item of another RESOURCE) as JSON (wire shape)",
+        description="Print one receipt, or one item of RESOURCE, as JSON in the API's wire shape.",
     )
-    get.add_argument("id", type=receipt_id, metavar="ID", help="the receipt's id, e.g. 42")
+    _add_resource(get, "what to get (default receipts)")
+    get.add_argument(
+        "id", metavar="ID", help="the receipt's id, e.g. 42 (or the id of an item of RESOURCE)"
+    )
     _add_include(get)
 
 
@@ -373,6 +379,14 @@ def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:
     sandbox.add_argument("--seed", type=non_negative_int, default=0, metavar="S")
 
 
+def _add_resource(command: _Parser, help: str) -> None:
+    names = list(RESOURCES)
+    command.add_argument(
+        "resource", nargs="?", default="receipts", choices=names, metavar="RESOURCE",
+        help=f"{help}: one of {', '.join(names)}",
+    )  # fmt: skip
+
+
 def _add_include(command: _Parser) -> None:
     # One value per option (repeat it, or separate names by commas): a list-valued
     # option would swallow a positional ID that follows it.
@@ -389,9 +403,41 @@ def _add_include(command: _Parser) -> None:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse ``argv``; cross-argument checks (``--from`` after ``--to``) raise UsageError."""
     args = build_parser().parse_args(list(argv))
-    if args.command == "export" and args.date_from > args.date_to:
+    if args.command == "export":
+        _check_export(args)
+    if args.command == "get":
+        _check_get(args)
+    return args
+
+
+def _check_get(args: argparse.Namespace) -> None:
+    if RESOURCES[args.resource].getter is None:
+        can = ", ".join(name for name, r in RESOURCES.items() if r.getter is not None)
+        raise UsageError(f"the API has no get for {args.resource}: get works for {can}")
+    if args.resource == "receipts":
+        try:
+            args.id = receipt_id(args.id)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"argument ID: {exc}") from None
+
+
+def _check_export(args: argparse.Namespace) -> None:
+    """Per-resource rules: dates and includes are receipts' (``CliResource.dated``)."""
+    resource = RESOURCES[args.resource]
+    if args.limit is None:
+        args.limit = resource.max_limit
+    if args.limit > resource.max_limit:
+        raise UsageError(f"--limit {args.limit} is above the API maximum for {resource.name}: "
+                         f"1-{resource.max_limit} is allowed")  # fmt: skip
+    dates = (args.date_from, args.date_to)
+    if not resource.dated:
+        if dates != (None, None) or args.include:
+            raise UsageError(f"--from, --to and --include do not apply to {resource.name}")
+        return
+    if None in dates:
+        raise UsageError(f"exporting {resource.name} requires --from and --to")
+    if args.date_from > args.date_to:
         raise UsageError(
             f"--from {args.date_from.isoformat()} is after --to {args.date_to.isoformat()}: "
             "the range is inclusive and --from must be on or before --to"
         )
-    return args

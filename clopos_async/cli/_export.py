@@ -1,4 +1,6 @@
-"""``clopos-async export``: stream a date range of receipts to JSONL or CSV.
+"""``clopos-async export [RESOURCE]``: stream a resource (receipts by default) to JSONL or CSV.
+
+What is listed and how it is written comes from the table in ``_resources``.
 
 Receipts are swept oldest first (``sort=created_at``, ascending) so receipts
 created during the export land on later pages instead of shifting the pages
@@ -18,10 +20,11 @@ import contextlib
 import sys
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import attrs
 
-from clopos_async import ClientValueError, CloposClient, CloposError, Page, Receipt
+from clopos_async import ClientValueError, CloposClient, CloposError, Page
 from clopos_async.cli._failures import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -32,8 +35,9 @@ from clopos_async.cli._failures import (
 from clopos_async.cli._interrupt import run_interruptible
 from clopos_async.cli._output import STDOUT, DeferredSink, say
 from clopos_async.cli._progress import Progress, Snapshot
+from clopos_async.cli._resources import RESOURCES
 from clopos_async.cli._source import api_host, open_client
-from clopos_async.cli._writers import WRITERS, Writer
+from clopos_async.cli._writers import Writer
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -47,10 +51,11 @@ class ExportState:
     next_page: int
     limit: int
     to_stdout: bool
+    noun: str = "receipts"  # the exported resource, for the messages
     pages: int = 0
-    receipts: int = 0
+    receipts: int = 0  # items written, whatever the resource
 
-    def record(self, page: Page[Receipt], next_page: int) -> None:
+    def record(self, page: Page[Any], next_page: int) -> None:
         """Count ``page`` as written; ``next_page`` is the first page not yet written."""
         self.pages += 1
         self.receipts += len(page.items)
@@ -58,7 +63,7 @@ class ExportState:
 
     def where(self) -> str:
         """How far it got, and how to go on when there is something to go on from."""
-        done = f"wrote {self.receipts} receipts ({_plural(self.pages, 'page')})"
+        done = f"wrote {self.receipts} {self.noun} ({_plural(self.pages, 'page')})"
         if self.next_page == 1:
             return done  # nothing written, nothing to resume: run the same command again
         return f"{done}; next page {self.next_page}, {self.resume_advice()}"
@@ -75,7 +80,9 @@ class ExportState:
 
 async def export_command(args: argparse.Namespace) -> int:
     """Run the export; report success, a failure or an interruption with how far it got."""
-    state = ExportState(next_page=args.page, limit=args.limit, to_stdout=args.out == STDOUT)
+    state = ExportState(
+        next_page=args.page, limit=args.limit, to_stdout=args.out == STDOUT, noun=args.resource
+    )
     progress = Progress(None if args.quiet else sys.stderr, tty=sys.stderr.isatty())
     started = time.monotonic()
     try:
@@ -96,20 +103,12 @@ async def export_command(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace, state: ExportState, progress: Progress) -> CloposClient:
-    writer: Writer = WRITERS[args.format]()
+    resource = RESOURCES[args.resource]
+    writer: Writer = resource.writer(args.format)
     # Opened by the first write: a run that fails before any data leaves the file as it was.
     sink = DeferredSink(args.out, append=args.page > 1, header=writer.header())
     async with open_client(args, concurrency=args.concurrency) as clopos:
-        pager = clopos.receipts.list(
-            date_from=args.date_from,
-            date_to=args.date_to,
-            sort="created_at",
-            order="asc",
-            include=args.include,
-            page=args.page,
-            limit=args.limit,
-            concurrency=args.concurrency,
-        )
+        pager = resource.lister(clopos, args)  # receipts: oldest first, see the docstring
         with sink:
             try:
                 async with _ticking(progress, clopos):
@@ -145,7 +144,7 @@ async def _ticking(progress: Progress, clopos: CloposClient) -> AsyncIterator[No
             await ticker
 
 
-def _snapshot(page: Page[Receipt], state: ExportState, clopos: CloposClient) -> Snapshot:
+def _snapshot(page: Page[Any], state: ExportState, clopos: CloposClient) -> Snapshot:
     return Snapshot(
         page=page.page, page_count=page.page_count, receipts=state.receipts, stats=clopos.stats
     )
@@ -158,8 +157,8 @@ def _summary(
     rate = state.receipts / elapsed if elapsed > 0 else 0.0
     stats = clopos.stats
     return (
-        f"exported {state.receipts} receipts ({_plural(state.pages, 'page')}) to {target} "
-        f"in {elapsed:.1f}s ({rate:.0f} receipts/s); requests {stats.requests}, "
+        f"exported {state.receipts} {state.noun} ({_plural(state.pages, 'page')}) to {target} "
+        f"in {elapsed:.1f}s ({rate:.0f} {state.noun}/s); requests {stats.requests}, "
         f"retries {stats.retries}, 429s {stats.rate_limited}, "
         f"waited {stats.rate_limit_wait_wall_seconds:.1f}s for the rate budget"
     )

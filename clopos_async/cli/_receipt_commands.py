@@ -1,20 +1,22 @@
-"""``clopos-async get`` and ``clopos-async close``: one receipt, printed as wire JSON."""
+"""``clopos-async get`` (any resource of ``_resources``) and ``close``: printed as wire JSON."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from clopos_async import ClosedReceipt, Receipt, converter
+from clopos_async import ClosedReceipt, converter
 from clopos_async.cli._failures import EXIT_OK
 from clopos_async.cli._interrupt import run_interruptible
 from clopos_async.cli._output import print_json
+from clopos_async.cli._resources import RESOURCES, path_id
 from clopos_async.cli._source import open_client
 
 
 async def get_command(args: argparse.Namespace) -> int:
-    """Print the receipt ``args.id`` (with ``--include`` relations) as JSON."""
-    receipt = await run_interruptible(_get(args))
-    print_json(converter.unstructure(receipt))
+    """Print ``args.id`` of ``args.resource`` (receipts: with ``--include``) as wire JSON."""
+    item = await run_interruptible(_get(args))
+    print_json(converter.unstructure(item))
     return EXIT_OK
 
 
@@ -29,9 +31,11 @@ async def close_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _get(args: argparse.Namespace) -> Receipt:
+async def _get(args: argparse.Namespace) -> Any:
+    getter = RESOURCES[args.resource].getter
+    assert getter is not None  # the parser offers only resources with a get
     async with open_client(args) as clopos:
-        return await clopos.receipts.get(args.id, include=args.include)
+        return await getter(clopos, path_id(args.id), args)
 
 
 async def _close(args: argparse.Namespace) -> ClosedReceipt:

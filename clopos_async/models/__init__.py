@@ -52,7 +52,10 @@ from clopos_async.models.receipts import (
     SaleTypeSnapshot,
     UserSnapshot,
 )
-from clopos_async.models.venues import Station
+from clopos_async.models.sales import PaymentMethodInfo, SaleType
+from clopos_async.models.staff import User
+from clopos_async.models.stock import Stock, StockOperation, StockProductSnapshot, Storage
+from clopos_async.models.venues import Station, Venue
 
 __all__ = [
     "Category",
@@ -77,6 +80,7 @@ __all__ = [
     "OrderStatus",
     "Page",
     "PaymentMethod",
+    "PaymentMethodInfo",
     "Price",
     "PriceList",
     "Product",
@@ -92,9 +96,16 @@ __all__ = [
     "ReceiptProperties",
     "ReceiptStatus",
     "RecipeItem",
+    "SaleType",
     "SaleTypeSnapshot",
     "Station",
+    "Stock",
+    "StockOperation",
+    "StockProductSnapshot",
     "StopListEntry",
+    "Storage",
+    "User",
     "UserSnapshot",
+    "Venue",
     "VenueMap",
 ]

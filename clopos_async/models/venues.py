@@ -1,4 +1,4 @@
-"""Venue-side models: stations (API §10.10)."""
+"""Venue-side models: stations and venues (API §9.3, §10.10)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,29 @@ class Station:
     updated_at: IsoDatetime | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
     _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+
+@attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
+class Venue:
+    """A venue of the brand (API §9.3); its ``id`` is what ``x-venue`` carries.
+
+    Both documented shapes decode (API §15 item 15): the prose page's ``address``,
+    ``status`` (1 active / 0 inactive), ``phone``, ``email``, and the OpenAPI schema's
+    ``is_main`` and ``media`` (kept as sent, API §10.18).
+    """
+
+    id: int
+    name: str | None = None
+    address: str | None = None
+    status: int | None = None
+    phone: str | None = None
+    email: str | None = None
+    is_main: int | None = None
+    media: tuple[Any, ...] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
+
+    @property
+    def active(self) -> bool:
+        """``status == 1`` (API §9.3: clients filter on it); a venue without one counts."""
+        return self.status is None or self.status == 1

@@ -7,6 +7,7 @@ resource module here, one ``mount`` line in ``_client.py`` and a sandbox route.
 
 from __future__ import annotations
 
+from clopos_async.resources.basics import PaymentMethods, SaleTypes, Users, Venues
 from clopos_async.resources.categories import Categories
 from clopos_async.resources.orders import Orders
 from clopos_async.resources.price_lists import PriceLists
@@ -14,4 +15,7 @@ from clopos_async.resources.products import Products
 from clopos_async.resources.receipts import Receipts
 from clopos_async.resources.stations import Stations
 
-__all__ = ["Categories", "Orders", "PriceLists", "Products", "Receipts", "Stations"]
+__all__ = [
+    "Categories", "Orders", "PaymentMethods", "PriceLists", "Products", "Receipts",
+    "SaleTypes", "Stations", "Users", "Venues",
+]  # fmt: skip

@@ -8,6 +8,7 @@ returns a lazy pager. Closing is exactly-once; see ``_close.py``. The facts
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,7 +16,8 @@ from typing import Any
 
 import attrs
 
-from clopos_async._api._endpoints import RECEIPT, RECEIPTS
+from clopos_async._api._endpoints import RECEIPT, RECEIPTS, STOCK_OPERATIONS
+from clopos_async._errors import DecodeError
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
 from clopos_async._validation import (
@@ -34,8 +36,9 @@ from clopos_async._validation import (
 )
 from clopos_async._watch import Watcher, watch_list
 from clopos_async._window import OrderedWindow, WindowedIterator
-from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
-from clopos_async.resources._base import Resource, check_limit, item_id
+from clopos_async._wire import decode_list
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, StockOperation
+from clopos_async.resources._base import Resource, check_limit, data_of, item_id
 from clopos_async.resources._close import Closer, CloseRequest
 from clopos_async.resources._seam import Seam
 
@@ -204,6 +207,20 @@ class Receipts(Resource):
         """
         request = CloseRequest.build(receipt, payment_methods, closed_at, expected_total)
         return await self._closer.close(request)
+
+    async def stock_operations(self, id: int) -> builtins.list[StockOperation]:
+        """The stock write-offs the receipt ``id`` caused, one per line item (API §9.12).
+
+        Raises:
+            ClientValueError: a bad id; nothing is sent.
+            NotFoundError: no such receipt.
+        """
+        path = STOCK_OPERATIONS.path.format(id=check_id("id", id))
+        envelope = await self._seam.send(STOCK_OPERATIONS.method, path)
+        items = data_of(envelope)  # API §15 item 8: a bare ``data``, no ``success``
+        if not isinstance(items, list):
+            raise DecodeError(f"expected an array, got {type(items).__name__}", path="data")
+        return decode_list(StockOperation, items)
 
     def watch(
         self,

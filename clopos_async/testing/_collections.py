@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import orjson
@@ -25,6 +25,13 @@ from clopos_async.testing._wire import object_reply as _object_reply
 Handler = Callable[[Call, str | None], Reply]
 #: Whether a row matches a checked parameter value (default: the same-named field equals it).
 Match = Callable[[Mapping[str, Any], object], bool]
+
+
+class Routed(Protocol):
+    """Anything that hands the gateway routes: a ``Collection``, the stock operations..."""
+
+    def routes(self) -> list[tuple[re.Pattern[str], dict[str, Handler]]]: ...
+
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
 
-from clopos_async.testing._collections import Collection
+from clopos_async.testing._collections import Routed
 from clopos_async.testing._handlers import ReceiptsEndpoints, authenticate
 from clopos_async.testing._limits import (
     KeyedWindows,
@@ -31,12 +30,6 @@ from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
 
 #: One endpoint's handler: the admitted call and the id in its path, if any.
 Route = Callable[[Call, str | None], Reply]
-
-
-class Routed(Protocol):
-    """Anything that serves routes: a ``Collection``, the orders (``_orders.py``)..."""
-
-    def routes(self) -> list[tuple[re.Pattern[str], dict[str, Route]]]: ...
 
 
 def too_many(quota: Quota) -> Reply:
@@ -69,7 +62,7 @@ class Gateway:
         flood_limit: RateTier | None,
         tenant_limit: RateTier | None,
         *,
-        collections: Sequence[Collection | Routed] = (),
+        collections: Sequence[Routed] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.issuer = issuer

@@ -24,7 +24,9 @@ from aiohttp import web
 from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
+from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
+from clopos_async.testing._collections import Routed
 from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._edge import (
     API_ROOT,
@@ -35,7 +37,7 @@ from clopos_async.testing._edge import (
     response,
 )
 from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
-from clopos_async.testing._gateway import Gateway, Routed
+from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
@@ -43,6 +45,7 @@ from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._stock import StockOperationsRoute
 from clopos_async.testing._store import ReceiptStore, next_moments
 from clopos_async.testing._tokens import TokenIssuer
 from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
@@ -128,10 +131,11 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations()}  # small resources, from the API facts
+        self._collections = {"stations": stations(), **basic_collections()}  # from the facts
         self._collections.update(menu_collections())
         self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
-        routes: list[Routed] = [*self._collections.values(), self.orders]
+        self.stock = StockOperationsRoute(self._store)
+        routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
