@@ -41,8 +41,11 @@ from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._version import __version__
 from clopos_async._wire import WireDatetime, converter
 from clopos_async.models import (
+    Balance,
     CheckCloseEvent,
     ClosedReceipt,
+    Customer,
+    CustomerGroup,
     EpochMillis,
     IsoDatetime,
     Modificator,
@@ -70,6 +73,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "Balance",
     "CheckCloseEvent",
     "ClientOptions",
     "ClientStats",
@@ -83,6 +87,8 @@ __all__ = [
     "ClosedReceipt",
     "ConflictError",
     "Credentials",
+    "Customer",
+    "CustomerGroup",
     "DecodeError",
     "EmptyPaymentsError",
     "EpochMillis",

@@ -30,6 +30,8 @@ from clopos_async._version import __version__
 from clopos_async.resources import Receipts, Stations
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
+from clopos_async.resources.customer_groups import CustomerGroups
+from clopos_async.resources.customers import Customers
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
@@ -81,6 +83,8 @@ class CloposClient:
     #: One line per resource; views made by ``with_options`` get their own.
     receipts = mount(Receipts)
     stations = mount(Stations)
+    customers = mount(Customers)
+    customer_groups = mount(CustomerGroups)
 
     def __init__(
         self,

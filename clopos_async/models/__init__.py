@@ -8,6 +8,7 @@ builds its decoder on first use.
 from __future__ import annotations
 
 from clopos_async.models._types import EpochMillis, IsoDatetime, VenueMap
+from clopos_async.models.customers import Balance, Customer, CustomerGroup
 from clopos_async.models.orders import OrderStatus
 from clopos_async.models.page import Page
 from clopos_async.models.receipts import (
@@ -29,8 +30,11 @@ from clopos_async.models.receipts import (
 from clopos_async.models.venues import Station
 
 __all__ = [
+    "Balance",
     "CheckCloseEvent",
     "ClosedReceipt",
+    "Customer",
+    "CustomerGroup",
     "EpochMillis",
     "IsoDatetime",
     "Modificator",

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from clopos_async._api._endpoints import RECEIPT, RECEIPTS
+from clopos_async._api._endpoints import RECEIPT, RECEIPT_UPDATE, RECEIPTS
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
 from clopos_async._validation import (
@@ -33,9 +33,11 @@ from clopos_async._validation import (
     check_status,
 )
 from clopos_async._window import OrderedWindow
-from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
+from clopos_async._wire import decode
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, ReceiptOrderStatus
 from clopos_async.resources._base import Resource, check_limit, item_id
 from clopos_async.resources._close import Closer, CloseRequest
+from clopos_async.resources._receipt_update import update_body
 from clopos_async.resources._seam import Seam
 
 #: The API's documented maximum page size for receipts (API §8; SDK docstring 1-200).
@@ -123,6 +125,29 @@ class Receipts(Resource):
         """Close an open receipt exactly once; see README "Exactly-once close"."""
         request = CloseRequest.build(receipt, payment_methods, closed_at, expected_total)
         return await self._closer.close(request)
+
+    async def update(
+        self,
+        id: int,
+        *,
+        order_status: ReceiptOrderStatus | str | None = None,
+        order_number: str | None = None,
+        fiscal_id: str | None = None,
+        lock: bool | None = None,
+    ) -> Receipt:
+        """Set a receipt's writable fields (API §9.12 PATCH); closed receipts too.
+
+        Only the fields given are sent. PATCH sets state, so it is retried like a GET.
+
+        Raises:
+            ClientValueError: a bad id or value, or no field; nothing is sent.
+            NotFoundError: no such receipt.
+        """
+        receipt_id = check_id("id", id)
+        body = update_body(
+            order_status=order_status, order_number=order_number, fiscal_id=fiscal_id, lock=lock
+        )
+        return decode(Receipt, await self._write(RECEIPT_UPDATE, receipt_id, body, safe=True))
 
     async def _iterate_many(
         self, ids: Sequence[int], include: tuple[str, ...], width: int
