@@ -150,9 +150,7 @@ class CustomerCreator:
         ends_at = self._seam.monotonic() + seconds_left
         page = 1
         while True:
-            query = encode_list_query(
-                page=page, limit=_LOOKUP_PAGE, filters=[("name", draft.name)]
-            )
+            query = encode_list_query(page=page, limit=_LOOKUP_PAGE, filters=[("name", draft.name)])
             envelope = await self._seam.send(
                 "GET",
                 CUSTOMERS.path,

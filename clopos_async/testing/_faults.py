@@ -89,6 +89,7 @@ class Fault:
     success_false: bool = False
     expire_token: bool = False
     text: str | None = None
+    after_apply: bool = False
     matched: int = 0
     hits: int = 0
 
@@ -108,6 +109,11 @@ class Fault:
             )
         _check_reset(self.reset)
         _check_delay(self.delay)
+        if self.after_apply is not False and (self.after_apply is not True or self.status is None):
+            raise ClientValueError(
+                f"after_apply={self.after_apply!r} is not allowed: True needs status= "
+                "(the endpoint runs, then its answer is replaced by that status)"
+            )
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)

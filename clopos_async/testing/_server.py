@@ -25,6 +25,7 @@ from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
 from clopos_async.testing._catalog import stations
+from clopos_async.testing._customers import CustomerCollection, StateChange, customer_groups
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -120,6 +121,11 @@ class SandboxServer:
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations()}
+        #: Every write applied by a create endpoint, in order (tests count duplicates).
+        self.changes: list[StateChange] = []
+        groups = customer_groups()
+        self._collections["customer_groups"] = groups
+        self._collections["customers"] = CustomerCollection(groups, self.changes)
         collections = tuple(self._collections.values())
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=collections)
         self._runner: web.AppRunner | None = None
@@ -198,6 +204,7 @@ class SandboxServer:
         success_false: bool = False,
         expire_token: bool = False,
         text: str | None = None,
+        after_apply: bool = False,
     ) -> Fault:
         """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
 
@@ -210,7 +217,9 @@ class SandboxServer:
         - ``status``: that HTTP error with the envelope ``{success: false, error,
           message}`` (``error`` defaults to a slug for the status; a 429 says
           ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
-          with ``text`` the body is that text as ``text/plain`` instead;
+          with ``text`` the body is that text as ``text/plain`` instead; with
+          ``after_apply=True`` the endpoint runs first (a create IS applied) and its
+          answer is replaced by that error (a 502 from a proxy after the upstream wrote);
         - ``reset="before"``: the connection drops and the endpoint never runs;
         - ``reset="after"``: the endpoint runs (a close IS applied), then the
           connection drops without the answer;
@@ -244,6 +253,7 @@ class SandboxServer:
             success_false=success_false,
             expire_token=expire_token,
             text=text,
+            after_apply=after_apply,
         )
         return self.faults.add(fault)
 
@@ -382,6 +392,9 @@ class SandboxServer:
         if fault.reset == "before":
             return None
         injected = self._injected(fault)
+        if injected is not None and fault.after_apply:
+            self._handle(call)  # the endpoint ran; a proxy lost its answer
+            return injected
         if injected is not None:
             return self._handle(call, upstream=injected)  # the gateway still admits it
         if fault.expire_token:
