@@ -155,3 +155,11 @@ async def test_bad_bodies_raise_client_value_error_and_send_nothing(
 
         check()
     assert sandbox.log == []
+
+
+def test_after_apply_needs_a_status() -> None:
+    from clopos_async.testing._faults import Fault
+
+    with pytest.raises(ClientValueError, match="after_apply=True is not allowed"):
+        Fault(path="/customers", after_apply=True)
+    assert Fault(path="/customers", status=502, after_apply=True).after_apply is True

@@ -82,7 +82,8 @@ class SandboxServer:
     other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
-    ``closes`` (every close applied by ``POST /receipts/{id}/close``),
+    ``closes`` (every close applied by ``POST /receipts/{id}/close``), ``changes``
+    (every create applied, e.g. by ``POST /customers``),
     ``max_in_flight``, ``faults`` and ``issued_tokens``.
     """
 
