@@ -24,7 +24,7 @@ from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
 from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
-from clopos_async._retry import RetryRunner, Safety
+from clopos_async._retry import Deadline, RetryRunner, Safety
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
 from clopos_async.resources import Receipts, Stations
@@ -207,6 +207,22 @@ class CloposClient:
         default GET/PATCH/PUT are safe and POST is not. ``deadline`` overrides
         the retry policy's for this call.
         """
+        return await self._send(
+            method, path, params=params, json=json, safe=safe, deadline=deadline
+        )
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        json: Any = None,
+        safe: bool | None = None,
+        deadline: float | None = None,
+        shared_deadline: Deadline | None = None,
+    ) -> dict[str, Any]:
+        """``request``, plus a Deadline shared by the calls of one operation (the seam's send)."""
         method = method.upper()
         if safe is None:
             safe = method in SAFE_METHODS
@@ -218,6 +234,7 @@ class CloposClient:
             safety=Safety.SAFE if safe else Safety.UNSAFE,
             timeout=self._options.get("timeout"),
             deadline=self._options.get("deadline") if deadline is None else deadline,
+            shared_deadline=shared_deadline,
         )
         return await self._pipeline.send(call)
 
@@ -232,7 +249,7 @@ class CloposClient:
     def _seam(self) -> Seam:
         """What this client's (or view's) resources may use of it (resources/_seam.py)."""
         return Seam(
-            send=self.request,
+            send=self._send,
             authenticate=self.authenticate,
             monotonic=self._clock.monotonic,
             # The deadline a call of this client (or view) gets: its option, else the policy's.
@@ -270,6 +287,7 @@ class CloposClient:
             auth_requests=self._rate_limit.auth_requests,
             backend=backend,
             sleep=self._clock.sleep,
+            clock=self._clock.monotonic,
         )
 
     def _default_headers(self) -> dict[str, str]:

@@ -26,6 +26,7 @@ from clopos_async import (
     ServerError,
 )
 from clopos_async.testing import RateTier, SandboxServer
+from tests.fakes import FakeClock
 
 FAST = RetryPolicy(max_attempts=5, base=0.01, cap=0.05, deadline=30.0)
 
@@ -118,10 +119,13 @@ async def test_delay_past_timeout_is_a_timeout_error(sandbox: SandboxServer) -> 
 async def test_deadline_bounds_the_whole_call(sandbox: SandboxServer) -> None:
     sandbox.fault("/receipts/5", status=503)
     retry = RetryPolicy(max_attempts=50, base=0.2, cap=0.2, deadline=2.0)
-    async with client_for(sandbox, retry=retry) as clopos:
-        with pytest.raises(ServerError):
+    clock = FakeClock()  # time moves only by the backoff sleeps: the deadline is exact
+    async with client_for(sandbox, retry=retry, clock=clock) as clopos:
+        start = clock.now
+        with pytest.raises(ServerError):  # the real 503, never a made-up timeout
             await clopos.receipts.get(5)
     assert 1 < len(sandbox.requests("GET", "/receipts/5")) < 50
+    assert clock.now - start <= 2.0
 
 
 async def test_expired_token_mid_stream_reauths_once_and_replays(

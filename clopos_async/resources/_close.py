@@ -41,6 +41,7 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
+from clopos_async._retry import Deadline
 from clopos_async._validation import check_closed_at, check_id
 from clopos_async._wire import (
     decode_closed_receipt,
@@ -115,38 +116,41 @@ class Closer:
         # ambiguous close that needs reconciling.
         await self._seam.authenticate()
         clock = self._seam.monotonic
-        ends_at = clock() + self._seam.deadline
+        # One Deadline for the whole close: queueing in any of its requests pushes
+        # it back for all of them, so a close that waited its turn still has the
+        # time to reconcile (README "Retries").
+        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
         attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(request, ends_at - clock())
+                return await self._post(request, limit)
             except AMBIGUOUS:
-                outcome = await self._reconcile(request, ends_at - clock())
+                outcome = await self._reconcile(request, limit)
                 if outcome is not None:
                     return outcome
-                if attempt == attempts or ends_at <= clock():
+                if attempt == attempts or limit.left() <= 0:
                     raise
             except BadRequestError:
-                outcome = await self._reconcile(request, ends_at - clock())
+                outcome = await self._reconcile(request, limit)
                 if outcome is None:
                     raise
                 return outcome
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    async def _post(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt:
+    async def _post(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt:
         envelope = await self._seam.send(
             "POST",
             f"/receipts/{request.receipt_id}/close",
             json=request.body(),
             safe=False,
-            deadline=max(seconds_left, 0.001),
+            shared_deadline=limit,
         )
         return decode_closed_receipt(data_of(envelope))
 
-    async def _reconcile(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt | None:
+    async def _reconcile(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt | None:
         """Read the receipt: our close -> its result; open -> None; else a conflict."""
         envelope = await self._seam.send(
-            "GET", f"/receipts/{request.receipt_id}", deadline=max(seconds_left, 0.001)
+            "GET", f"/receipts/{request.receipt_id}", shared_deadline=limit
         )
         receipt = decode_receipt(data_of(envelope))
         if request.matches(receipt):

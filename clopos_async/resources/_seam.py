@@ -12,9 +12,15 @@ from typing import Any, Protocol
 
 import attrs
 
+from clopos_async._retry import Deadline
+
 
 class Send(Protocol):
-    """The client's call path: one API call, retried and paced, its success envelope back."""
+    """The client's call path: one API call, retried and paced, its success envelope back.
+
+    ``shared_deadline`` is one ``Deadline`` for several calls of one operation (a close's
+    POSTs and reconciling GETs); it wins over ``deadline``.
+    """
 
     def __call__(
         self,
@@ -25,6 +31,7 @@ class Send(Protocol):
         json: Any = None,
         safe: bool | None = None,
         deadline: float | None = None,
+        shared_deadline: Deadline | None = None,
     ) -> Awaitable[dict[str, Any]]: ...
 
 

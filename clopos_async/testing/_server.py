@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -78,7 +78,8 @@ class SandboxServer:
     over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
     them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
     time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
-    ``None`` to switch it off. Only paths under ``/open-api/v2`` are served: any
+    ``None`` to switch it off; its windows run on ``clock`` (inject a test clock to
+    simulate minutes of pacing instantly). Only paths under ``/open-api/v2`` are served: any
     other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
@@ -102,6 +103,7 @@ class SandboxServer:
         open_ratio: float = 0.1,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         check_arguments(receipts, seed, days, token_ttl, latency, open_ratio, port)
         check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
@@ -128,7 +130,9 @@ class SandboxServer:
         self._collections["customer_groups"] = groups
         self._collections["customers"] = CustomerCollection(groups, self.changes)
         collections = tuple(self._collections.values())
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=collections)
+        self._gateway = Gateway(
+            self._issuer, receipts_api, *tiers, collections=collections, clock=clock
+        )
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
