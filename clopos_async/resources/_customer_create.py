@@ -28,6 +28,7 @@ import attrs
 from clopos_async._api._endpoints import CUSTOMER_CREATE, CUSTOMERS
 from clopos_async._errors import ClientValueError, ConflictError
 from clopos_async._protocol import encode_list_query
+from clopos_async._retry import Deadline
 from clopos_async._validation import check_optional_id, shown
 from clopos_async._wire import decode, decode_list
 from clopos_async.models import Customer
@@ -120,34 +121,34 @@ class CustomerCreator:
         # A token first: a failing /auth is itself, never an ambiguous create.
         await self._seam.authenticate()
         clock = self._seam.monotonic
-        ends_at = clock() + self._seam.deadline
+        # One Deadline for the POSTs and the lookup: queueing pushes it back for all.
+        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
         attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(draft, ends_at - clock())
+                return await self._post(draft, limit)
             except ConflictError:
-                found = await self._find(draft, ends_at - clock())
+                found = await self._find(draft, limit)
                 if found is None:
                     raise  # the phone or code is someone else's
                 return found
             except AMBIGUOUS:
-                if attempt == attempts or ends_at <= clock():
+                if attempt == attempts or limit.left() <= 0:
                     raise
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    async def _post(self, draft: CustomerDraft, seconds_left: float) -> Customer:
+    async def _post(self, draft: CustomerDraft, limit: Deadline) -> Customer:
         envelope = await self._seam.send(
             CUSTOMER_CREATE.method,
             CUSTOMER_CREATE.path,
             json=draft.body(),
             safe=False,
-            deadline=max(seconds_left, 0.001),
+            shared_deadline=limit,
         )
         return decode(Customer, data_of(envelope))
 
-    async def _find(self, draft: CustomerDraft, seconds_left: float) -> Customer | None:
+    async def _find(self, draft: CustomerDraft, limit: Deadline) -> Customer | None:
         """The customer with our cid among those whose name matches ours (API §9.5)."""
-        ends_at = self._seam.monotonic() + seconds_left
         page = 1
         while True:
             query = encode_list_query(page=page, limit=_LOOKUP_PAGE, filters=[("name", draft.name)])
@@ -155,7 +156,7 @@ class CustomerCreator:
                 "GET",
                 CUSTOMERS.path,
                 params=query,
-                deadline=max(ends_at - self._seam.monotonic(), 0.001),
+                shared_deadline=limit,
             )
             items = decode_list(Customer, data_of(envelope))
             match = next((c for c in items if (c.cid or "").lower() == draft.cid), None)
