@@ -96,6 +96,12 @@ def customer_groups() -> Collection:
     return Collection(CUSTOMER_GROUPS, None, group_rows(), noun="Customer group")
 
 
+def customer_collections(changes: list[StateChange]) -> dict[str, Collection]:
+    """The sandbox's ``customer_groups`` and ``customers``; creates are logged in ``changes``."""
+    groups = customer_groups()
+    return {"customer_groups": groups, "customers": CustomerCollection(groups, changes)}
+
+
 class CustomerCollection(Collection):
     """The customers: reads with filters and includes, and the create rules."""
 

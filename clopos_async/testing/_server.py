@@ -25,7 +25,7 @@ from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
 from clopos_async.testing._catalog import stations
-from clopos_async.testing._customers import CustomerCollection, StateChange, customer_groups
+from clopos_async.testing._customers import StateChange, customer_collections
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -123,16 +123,11 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations()}
-        #: Every write applied by a create endpoint, in order (tests count duplicates).
-        self.changes: list[StateChange] = []
-        groups = customer_groups()
-        self._collections["customer_groups"] = groups
-        self._collections["customers"] = CustomerCollection(groups, self.changes)
-        collections = tuple(self._collections.values())
-        self._gateway = Gateway(
-            self._issuer, receipts_api, *tiers, collections=collections, clock=clock
-        )
+        self._collections = {"stations": stations()}  # small resources, from the API facts
+        self.changes: list[StateChange] = []  # every create applied, in order
+        self._collections.update(customer_collections(self.changes))
+        routes = tuple(self._collections.values())
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
