@@ -47,6 +47,8 @@ class Seam:
     send: Send
     authenticate: Callable[[], Awaitable[None]]
     monotonic: Callable[[], float]
+    #: The client's sleep (a fake clock's in tests): change feeds wait between polls with it.
+    sleep: Callable[[float], Awaitable[None]]
     deadline: float
     max_attempts: int
     max_concurrency: int

@@ -22,7 +22,10 @@ class CustomerGroups(Resource):
         """A lazy pager over ``GET /customer-groups``.
 
         Args:
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: The first page to read (>= 1).
+            limit: Page size (1-200).
+            max_items: Stop after this many items; None for all.
+            concurrency: Pages fetched at once while iterating.
 
         Returns:
             A pager: ``await`` it for one page, ``async for`` it for every group.

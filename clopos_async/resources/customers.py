@@ -26,6 +26,7 @@ class Customers(Resource):
     """``client.customers``: the brand's customers (loyalty, delivery addresses)."""
 
     def __init__(self, seam: Seam) -> None:
+        """Mounted by the client (``client.customers``); never built by hand."""
         super().__init__(seam)
         self._creator = CustomerCreator(seam)
 
@@ -48,7 +49,10 @@ class Customers(Resource):
             phone: one of the customer's phone numbers (the ``phones`` filter).
             group_id: only customers of this group.
             include: ``"group"`` (and the SDK-era ``balance``, ``cashback_balance``).
-            page, limit, max_items, concurrency: as on every list (limit 1-999).
+            page: The first page to read (>= 1).
+            limit: Page size (1-999).
+            max_items: Stop after this many items; None for all.
+            concurrency: Pages fetched at once while iterating.
 
         Returns:
             A pager: ``await`` it for one page, ``async for`` it for every customer.
@@ -107,11 +111,14 @@ class Customers(Resource):
 
         Args:
             name: non-empty.
-            phone, code: unique across customers (API §9.5).
-            email: an address; description: free text.
+            phone: unique across customers (API §9.5).
+            email: an address like ``name@example.com``.
+            code: a customer code, unique across customers.
             cid: the customer's UUID; a fresh uuid4 when None. Pass your own to make a
                 redelivered call (a queue's second delivery) return the same customer.
-            group_id: a customer group id; gender: 1 male, 2 female, None unspecified.
+            description: free text.
+            group_id: a customer group id.
+            gender: 1 male, 2 female, None unspecified.
             date_of_birth: a ``datetime.date``.
 
         Returns:
