@@ -42,10 +42,13 @@ from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._version import __version__
 from clopos_async._wire import WireDatetime, converter
 from clopos_async.models import (
+    Balance,
     Category,
     CategoryType,
     CheckCloseEvent,
     ClosedReceipt,
+    Customer,
+    CustomerGroup,
     EpochMillis,
     GroupModificator,
     IsoDatetime,
@@ -101,6 +104,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "Balance",
     "Category",
     "CategoryType",
     "CheckCloseEvent",
@@ -116,6 +120,8 @@ __all__ = [
     "ClosedReceipt",
     "ConflictError",
     "Credentials",
+    "Customer",
+    "CustomerGroup",
     "DecodeError",
     "EmptyPaymentsError",
     "EpochMillis",

@@ -31,6 +31,8 @@ from clopos_async.resources import Categories, PriceLists, Products, Receipts, S
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
 from clopos_async.resources.basics import PaymentMethods, SaleTypes, Users, Venues
+from clopos_async.resources.customer_groups import CustomerGroups
+from clopos_async.resources.customers import Customers
 from clopos_async.resources.orders import Orders
 
 if TYPE_CHECKING:
@@ -114,6 +116,8 @@ class CloposClient:
     users = mount(Users)
     sale_types = mount(SaleTypes)
     payment_methods = mount(PaymentMethods)
+    customers = mount(Customers)
+    customer_groups = mount(CustomerGroups)
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ from clopos_async.models.catalog import (
     RecipeItem,
     StopListEntry,
 )
+from clopos_async.models.customers import Balance, Customer, CustomerGroup
 from clopos_async.models.orders import (
     Order,
     OrderCustomer,
@@ -58,10 +59,13 @@ from clopos_async.models.stock import Stock, StockOperation, StockProductSnapsho
 from clopos_async.models.venues import Station, Venue
 
 __all__ = [
+    "Balance",
     "Category",
     "CategoryType",
     "CheckCloseEvent",
     "ClosedReceipt",
+    "Customer",
+    "CustomerGroup",
     "EpochMillis",
     "GroupModificator",
     "IsoDatetime",

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from clopos_async._api._endpoints import RECEIPT, RECEIPTS, STOCK_OPERATIONS
+from clopos_async._api._endpoints import RECEIPT, RECEIPT_UPDATE, RECEIPTS, STOCK_OPERATIONS
 from clopos_async._errors import DecodeError
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
@@ -36,10 +36,17 @@ from clopos_async._validation import (
 )
 from clopos_async._watch import Watcher, watch_list
 from clopos_async._window import OrderedWindow, WindowedIterator
-from clopos_async._wire import decode_list
-from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, StockOperation
+from clopos_async._wire import decode, decode_list
+from clopos_async.models import (
+    ClosedReceipt,
+    PaymentMethod,
+    Receipt,
+    ReceiptOrderStatus,
+    StockOperation,
+)
 from clopos_async.resources._base import Resource, check_limit, data_of, item_id
 from clopos_async.resources._close import Closer, CloseRequest
+from clopos_async.resources._receipt_update import update_body
 from clopos_async.resources._seam import Seam
 
 #: The API's documented maximum page size for receipts (API §8; SDK docstring 1-200).
@@ -221,6 +228,29 @@ class Receipts(Resource):
         if not isinstance(items, list):
             raise DecodeError(f"expected an array, got {type(items).__name__}", path="data")
         return decode_list(StockOperation, items)
+
+    async def update(
+        self,
+        id: int,
+        *,
+        order_status: ReceiptOrderStatus | str | None = None,
+        order_number: str | None = None,
+        fiscal_id: str | None = None,
+        lock: bool | None = None,
+    ) -> Receipt:
+        """Set a receipt's writable fields (API §9.12 PATCH); closed receipts too.
+
+        Only the fields given are sent. PATCH sets state, so it is retried like a GET.
+
+        Raises:
+            ClientValueError: a bad id or value, or no field; nothing is sent.
+            NotFoundError: no such receipt.
+        """
+        receipt_id = check_id("id", id)
+        body = update_body(
+            order_status=order_status, order_number=order_number, fiscal_id=fiscal_id, lock=lock
+        )
+        return decode(Receipt, await self._write(RECEIPT_UPDATE, receipt_id, body, safe=True))
 
     def watch(
         self,

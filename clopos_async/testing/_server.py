@@ -27,6 +27,7 @@ from clopos_async.testing._arguments import check, check_arguments, check_tiers,
 from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
 from clopos_async.testing._collections import Routed
+from clopos_async.testing._customers import StateChange, customer_collections
 from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._edge import (
     API_ROOT,
@@ -92,7 +93,8 @@ class SandboxServer:
     other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
-    ``closes`` (every close applied by ``POST /receipts/{id}/close``),
+    ``closes`` (every close applied by ``POST /receipts/{id}/close``), ``changes``
+    (every create applied, e.g. by ``POST /customers``),
     ``max_in_flight``, ``faults`` and ``issued_tokens``.
     """
 
@@ -133,6 +135,8 @@ class SandboxServer:
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations(), **basic_collections()}  # from the facts
         self._collections.update(menu_collections())
+        self.changes: list[StateChange] = []  # every customer create applied, in order
+        self._collections.update(customer_collections(self.changes))
         self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
         self.stock = StockOperationsRoute(self._store)
         routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
@@ -227,7 +231,9 @@ class SandboxServer:
         - ``status``: that HTTP error with the envelope ``{success: false, error,
           message}`` (``error`` defaults to a slug for the status; a 429 says
           ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
-          with ``text`` the body is that text as ``text/plain`` instead;
+          with ``text`` the body is that text as ``text/plain`` instead (with
+          ``apply=True``, below, it replaces an answer the endpoint already made: a 502
+          from a proxy after the upstream wrote);
         - ``reset="before"``: the connection drops and the endpoint never runs;
         - ``reset="after"``: the endpoint runs (a close IS applied), then the
           connection drops without the answer;
