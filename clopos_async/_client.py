@@ -11,11 +11,13 @@ import copy
 import os
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
+import attrs
 import orjson
 
+from clopos_async._auth import TokenStore
 from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import ClientValueError
@@ -24,6 +26,7 @@ from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._receipts import Receipts
 from clopos_async._retry import RetryRunner, Safety
+from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key, tenant_key
 from clopos_async._validation import check_positive_int, check_timeout
 from clopos_async._version import __version__
 
@@ -63,6 +66,7 @@ class CloposClient:
         rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 - frozen, shared safely
         max_concurrency: int = 8,
         session: aiohttp.ClientSession | None = None,
+        token_store: TokenStore | None = None,
         clock: Clock | None = None,
     ) -> None:
         _check_auth(credentials, token)
@@ -75,6 +79,10 @@ class CloposClient:
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._credentials = credentials
         self._static_token = token
+        self._token_store = _check_token_store(token_store)
+        # The shared backend's key for this client's budget and token (DESIGN §7).
+        self._tenant = tenant_key(credentials, token)
+        self._owned_backend: _Closeable | None = None
         self._stats = ClientStats()
         self._transport = Transport(self._base_url, session=session, clock=self._clock.monotonic)
         self._pipeline = self._build_pipeline()
@@ -83,8 +91,19 @@ class CloposClient:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CloposClient:
-        """Build a client from the ``CLOPOS_*`` environment (the only place it is read)."""
-        return cls(**{**settings_from_env(os.environ), **overrides})
+        """Build a client from the ``CLOPOS_*`` environment (the only place it is read).
+
+        With ``CLOPOS_REDIS_URL`` set, the budget and the token are shared through a
+        ``RedisBackend`` that this client builds and closes (DESIGN §7).
+        """
+        settings = {**settings_from_env(os.environ), **overrides}
+        url = os.environ.get("CLOPOS_REDIS_URL")
+        if not url:
+            return cls(**settings)
+        backend = _redis_backend(url)
+        client = cls(**_with_backend(settings, backend))  # lazy: nothing to close on failure
+        client._owned_backend = backend
+        return client
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -104,8 +123,11 @@ class CloposClient:
         """Close the session this client created; a borrowed one is left open.
 
         Views made by ``with_options`` share the session, so closing any closes all.
+        The Redis backend ``from_env`` built is closed too; one passed in is not.
         """
         await self._transport.close()
+        if self._owned_backend is not None:
+            await self._owned_backend.aclose()
 
     @property
     def closed(self) -> bool:
@@ -201,12 +223,20 @@ class CloposClient:
             max_concurrency=self._max_concurrency,
             clock=self._clock,
             stats=self._stats,
+            token_store=self._token_store,
+            tenant=self._tenant,
         )
 
     def _build_limiter(self) -> RateLimiter | None:
         if self._rate_limit is None:
             return None
         backend = self._rate_limit.backend or MemoryBackend(self._clock.monotonic)
+        if isinstance(backend, TenantScoped):
+            backend = backend.for_client(
+                tenant=self._tenant,
+                auth=auth_key(self._credentials, self._tenant),
+                lease=self._timeout + LEASE_MARGIN,
+            )
         return RateLimiter(
             requests=self._rate_limit.requests,
             window=self._rate_limit.window,
@@ -246,6 +276,45 @@ def _check_auth(credentials: object, token: object) -> None:
         )
     if token is not None and (not isinstance(token, str) or not token):
         raise ClientValueError("token=*** is not allowed: a non-empty string is required")
+
+
+class _Closeable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+def _redis_backend(url: str) -> Any:
+    """The ``RedisBackend`` for ``CLOPOS_REDIS_URL`` (imported here: redis is an extra)."""
+    try:
+        from clopos_async.redis import RedisBackend
+    except ImportError:
+        raise ClientValueError(
+            "CLOPOS_REDIS_URL is set but redis-py is not installed: "
+            "pip install 'clopos-async[redis]'"
+        ) from None
+    return RedisBackend.from_url(url)
+
+
+def _with_backend(settings: dict[str, Any], backend: Any) -> dict[str, Any]:
+    """``settings`` with ``backend`` as the budget's backend and the token store.
+
+    An explicit ``rate_limit=None`` (pacing off) or a backend or store of the
+    caller's own is kept.
+    """
+    rate_limit = settings.get("rate_limit", RateLimit())
+    if isinstance(rate_limit, RateLimit) and rate_limit.backend is None:
+        settings = {**settings, "rate_limit": attrs.evolve(rate_limit, backend=backend)}
+    if settings.get("token_store") is None:
+        settings = {**settings, "token_store": backend}
+    return settings
+
+
+def _check_token_store(store: object) -> TokenStore | None:
+    if store is None or isinstance(store, TokenStore):
+        return store
+    raise ClientValueError(
+        f"token_store={type(store).__name__} is not allowed: a TokenStore "
+        "(such as clopos_async.redis.RedisBackend) or None is required"
+    )
 
 
 def _check_instance(name: str, value: object, kind: type[T]) -> T | None:

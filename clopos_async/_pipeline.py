@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import orjson
 
-from clopos_async._auth import StaticToken, Token, TokenManager
+from clopos_async._auth import StaticToken, Token, TokenManager, TokenStore
 from clopos_async._clock import Clock
 from clopos_async._config import Credentials
 from clopos_async._errors import (
@@ -88,6 +88,8 @@ class Pipeline:
         max_concurrency: int,
         clock: Clock,
         stats: ClientStats,
+        token_store: TokenStore | None = None,
+        tenant: str = "",
     ) -> None:
         self.transport = transport
         self.stats = stats
@@ -99,7 +101,9 @@ class Pipeline:
         self._permits = asyncio.Semaphore(max_concurrency)
         self._clock = clock
         self.tokens: TokenManager | StaticToken = (
-            TokenManager(self._mint, clock=clock.time) if token is None else StaticToken(token)
+            TokenManager(self._mint, clock=clock.time, store=token_store, tenant=tenant)
+            if token is None
+            else StaticToken(token)
         )
 
     async def send(self, call: Call) -> dict[str, Any]:
