@@ -33,9 +33,14 @@ class Health:
     """Tracks outages: the first failure logs a WARNING, the first success after it an INFO."""
 
     def __init__(
-        self, *, probe_interval: float = 1.0, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        probe_interval: float = 1.0,
+        reset: Callable[[], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._probe_interval = probe_interval
+        self._reset = reset
         self._clock = clock
         self._down = False
         self._next_probe = 0.0
@@ -56,7 +61,11 @@ class Health:
         try:
             result = await operation()
         except REDIS_FAILURES as exc:
-            self._failed(exc)
+            if self._failed(exc) and self._reset is not None:
+                # Drop every pooled connection now: after the outage each would fail
+                # once more and count as a new one.
+                with contextlib.suppress(*REDIS_FAILURES):
+                    await self._reset()
             raise Unavailable from exc
         self._succeeded()
         return result
@@ -66,10 +75,11 @@ class Health:
         with contextlib.suppress(Unavailable):
             await self.call(operation)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> bool:
+        """Note a failure; True if it starts an outage."""
         self._next_probe = self._clock() + self._probe_interval
         if self._down:
-            return
+            return False
         self._down = True
         self.outages += 1
         # The URL is never logged: it may carry a password.
@@ -78,6 +88,7 @@ class Health:
             "until it is back",
             type(exc).__name__,
         )
+        return True
 
     def _succeeded(self) -> None:
         if self._down:

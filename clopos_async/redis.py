@@ -68,7 +68,7 @@ class RedisBackend:
         self._redis = client
         self._owns_client = False
         self.namespace = namespace
-        self.health = Health(probe_interval=probe_interval)
+        self.health = Health(probe_interval=probe_interval, reset=client.connection_pool.disconnect)
         self._reserve = client.register_script(RESERVE)
         self._complete = client.register_script(COMPLETE)
         self._hold = client.register_script(HOLD)
@@ -95,13 +95,14 @@ class RedisBackend:
         if not isinstance(url, str):
             raise ClientValueError(f"url={url!r} is not allowed: a redis:// URL is required")
         try:
-            # Short timeouts and no retries of its own: an outage must cost a request
-            # milliseconds, then the backend paces locally (DESIGN §7).
+            # Short timeouts and one immediate retry (a pooled connection the server
+            # dropped): an outage costs a request milliseconds, then the backend paces
+            # locally (DESIGN §7).
             client = redis.asyncio.Redis.from_url(
                 url,
                 socket_connect_timeout=1.0,
                 socket_timeout=2.0,
-                retry=Retry(NoBackoff(), 0),
+                retry=Retry(NoBackoff(), 1),
             )
         except ValueError as exc:
             raise ClientValueError(
