@@ -18,7 +18,14 @@ from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_decode, bench_memory, bench_overhead, bench_prefetch, bench_ratelimit
+from benchmarks import (
+    bench_decode,
+    bench_fleet,
+    bench_memory,
+    bench_overhead,
+    bench_prefetch,
+    bench_ratelimit,
+)
 from benchmarks._report import (
     DEFAULT_RESULTS_DIR,
     Measure,
@@ -70,6 +77,7 @@ BENCHMARKS: tuple[tuple[str, Measurer], ...] = (
     ("decode", decode_measures),
     ("prefetch", _async(bench_prefetch.measure)),
     ("rate limit", _async(bench_ratelimit.measure)),
+    ("fleet", _async(bench_fleet.measure)),
 )
 
 

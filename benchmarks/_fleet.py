@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import logging
 import os
 import signal
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from clopos_async.testing import LoggedRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60.0
@@ -113,6 +116,29 @@ def worker_args(
     if redis_url is not None:
         args.append(f"--redis-url={redis_url}")
     return args
+
+
+def admitted_per_window(log: Sequence[LoggedRequest], window: float) -> list[int]:
+    """Admitted receipt requests in each whole window from the first admitted one."""
+    times = sorted(e.started for e in log if e.path.startswith("/receipts") and e.status == 200)
+    if not times:
+        return []
+    whole = int((times[-1] - times[0]) // window)
+    edges = [times[0] + k * window for k in range(whole + 1)]
+    return [
+        bisect.bisect_left(times, edges[k + 1]) - bisect.bisect_left(times, edges[k])
+        for k in range(whole)
+    ]
+
+
+def count(
+    log: Sequence[LoggedRequest], *, path: str | None = None, status: int | None = None
+) -> int:
+    return sum(
+        1
+        for e in log
+        if (path is None or e.path == path) and (status is None or e.status == status)
+    )
 
 
 # --- the child -------------------------------------------------------------------------------

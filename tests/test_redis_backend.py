@@ -13,7 +13,7 @@ import redis.asyncio
 
 from benchmarks._redis_server import RedisServer, free_port
 from clopos_async import ClientValueError, CloposClient, Credentials
-from clopos_async._auth import Token
+from clopos_async._auth import Minter, Token
 from clopos_async._tenant import tenant_key
 from clopos_async.redis import RedisBackend
 from clopos_async.testing import SandboxServer
@@ -107,7 +107,7 @@ async def test_every_key_expires(make: Make, redis_server: RedisServer) -> None:
     await raw.aclose()
 
 
-def _minter(minted: list[str], lifetime: float = 100.0, pause: float = 0.0) -> object:
+def _minter(minted: list[str], lifetime: float = 100.0, pause: float = 0.0) -> Minter:
     import time
 
     async def mint() -> Token:
@@ -123,7 +123,7 @@ async def test_one_mint_for_many_waiters_in_many_processes(make: Make) -> None:
     second = make(first)
     minted: list[str] = []
     mint = _minter(minted, pause=0.2)
-    tokens = await asyncio.gather(*(b.obtain("i:b", mint) for b in (first, second) * 10))  # type: ignore[arg-type]
+    tokens = await asyncio.gather(*(b.obtain("i:b", mint) for b in (first, second) * 10))
     assert minted == ["jwt-0"]
     assert {t.value for t in tokens} == {"jwt-0"}
 
@@ -132,7 +132,7 @@ async def test_stored_token_lives_until_its_refresh_point(
     make: Make, redis_server: RedisServer
 ) -> None:
     backend = make()
-    await backend.obtain("i:b", _minter([], lifetime=100.0))  # type: ignore[arg-type]
+    await backend.obtain("i:b", _minter([], lifetime=100.0))
     raw = redis.asyncio.Redis.from_url(redis_server.url)
     ttl = await raw.pttl(f"{backend.namespace}:tok:i:b")
     await raw.aclose()
@@ -145,10 +145,10 @@ async def test_a_401_deletes_the_shared_token_only_if_it_is_still_stored(
     backend = make()
     minted: list[str] = []
     mint = _minter(minted)
-    current = await backend.obtain("i:b", mint)  # type: ignore[arg-type]
+    current = await backend.obtain("i:b", mint)
     old = Token(value="jwt-older", expires_at=current.expires_at, lifetime=100.0)
-    assert (await backend.obtain("i:b", mint, stale=old)).value == "jwt-0"  # type: ignore[arg-type]
-    assert (await backend.obtain("i:b", mint, stale=current)).value == "jwt-1"  # type: ignore[arg-type]
+    assert (await backend.obtain("i:b", mint, stale=old)).value == "jwt-0"
+    assert (await backend.obtain("i:b", mint, stale=current)).value == "jwt-1"
     assert minted == ["jwt-0", "jwt-1"]
 
 
@@ -161,7 +161,7 @@ async def test_redis_down_paces_locally_warns_once_and_comes_back(
     minted: list[str] = []
     with caplog.at_level(logging.INFO, logger="clopos_async"):
         grants = [await scoped.reserve("tenant", 3, 5.0) for _ in range(5)]
-        token = await backend.obtain("i:b", _minter(minted))  # type: ignore[arg-type]
+        token = await backend.obtain("i:b", _minter(minted))
         assert [g.slot is not None for g in grants] == [True, True, True, False, False]
         assert token.value == "jwt-0"
         for grant in grants[:3]:
@@ -171,13 +171,15 @@ async def test_redis_down_paces_locally_warns_once_and_comes_back(
         try:
             await asyncio.sleep(0.25)
             back = await scoped.reserve("tenant", 3, 5.0)  # the shared bucket is empty
-            assert back.slot is not None and not back.slot.startswith("local:")
+            assert back.slot is not None
+            assert not back.slot.startswith("local:")
             assert not backend.health.down
         finally:
             await backend.aclose()
             server.stop()
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and backend.health.outages == 1
+    assert len(warnings) == 1
+    assert backend.health.outages == 1
     assert any("back" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)
 
 
@@ -196,7 +198,8 @@ def test_tenant_key_is_the_servers_or_a_hash_of_the_token() -> None:
     creds = Credentials(client_id="c", client_secret="s", brand="br", integrator_id="in")
     assert tenant_key(creds, None) == "in:br"
     hashed = tenant_key(None, "secret-jwt")
-    assert hashed.startswith("token:") and "secret-jwt" not in hashed
+    assert hashed.startswith("token:")
+    assert "secret-jwt" not in hashed
     assert hashed != tenant_key(None, "other-jwt")
 
 
@@ -224,4 +227,5 @@ async def test_from_env_shares_through_redis_and_closes_it(
         await raw.aclose()
         assert sum(1 for e in sandbox.log if e.path == "/auth") == 1
         backend = first._owned_backend
-        assert isinstance(backend, RedisBackend) and not backend._owns_client  # closed
+        assert isinstance(backend, RedisBackend)
+        assert not backend._owns_client
