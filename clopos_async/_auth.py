@@ -16,6 +16,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from clopos_async._errors import APIConnectionError
+
 #: Refresh this long before ``expires_at`` (capped at half the lifetime; DESIGN §2).
 REFRESH_MARGIN = 60.0
 
@@ -82,6 +84,7 @@ class TokenManager:
         self._stale: Token | None = None
         self._token: Token | None = None
         self._refresh: asyncio.Future[Token] | None = None
+        self._closed = False
         self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
@@ -93,11 +96,28 @@ class TokenManager:
         token = self._token
         if token is not None and token.usable_at(self._clock()):
             return token
+        if self._closed:
+            raise _closed_error()
         if self._refresh is None:
             self._refresh = asyncio.ensure_future(self._mint_and_store())
             self._refresh.add_done_callback(self._refresh_done)
-        # shield: one waiter giving up must not cancel the mint the others wait on.
-        return await asyncio.wait_for(asyncio.shield(self._refresh), timeout)
+        refresh = self._refresh
+        # asyncio.wait never cancels what it waits on: one waiter giving up (its timeout,
+        # or its own cancellation) must not cancel the mint the others wait on.
+        done, _ = await asyncio.wait({refresh}, timeout=timeout)
+        if not done:
+            raise asyncio.TimeoutError
+        if refresh.cancelled():
+            raise _closed_error()  # only close() cancels a mint
+        return refresh.result()
+
+    async def close(self) -> None:
+        """Stop a mint in flight (its retries and their log lines) and wait until it has."""
+        self._closed = True
+        refresh = self._refresh
+        if refresh is not None and not refresh.done():
+            refresh.cancel()
+            await asyncio.wait([refresh])
 
     def invalidate(self, token: Token) -> None:
         """Forget ``token`` if it is still the current one (a 401 came back for it)."""
@@ -122,6 +142,15 @@ class TokenManager:
             future.exception()
 
 
+def _closed_error() -> APIConnectionError:
+    return APIConnectionError(
+        "the client was closed while a token was being minted",
+        method="POST",
+        url="/auth",
+        request_sent=False,
+    )
+
+
 class StaticToken:
     """A token the caller supplied: never refreshed, and a 401 is final."""
 
@@ -134,3 +163,6 @@ class StaticToken:
 
     def invalidate(self, token: Token) -> None:
         """Nothing to do: a static token cannot be replaced."""
+
+    async def close(self) -> None:
+        """Nothing to stop: a static token is never minted."""

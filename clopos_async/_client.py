@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -27,7 +29,7 @@ from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._receipts import Receipts
 from clopos_async._retry import RetryRunner, Safety
 from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key, tenant_key
-from clopos_async._validation import check_positive_int, check_timeout
+from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
 
 T = TypeVar("T")
@@ -36,6 +38,12 @@ USER_AGENT = f"clopos-async/{__version__}"
 
 #: Methods that may be repeated without changing the outcome (API §12).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT"})
+
+#: What an ``x-token`` header value may hold: visible ASCII, no spaces or control characters
+#: (a CR/LF would split the header; aiohttp refuses it only at request time).
+_TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")
+#: What a clock= must have (clopos_async._clock.Clock).
+_CLOCK_METHODS = ("time", "monotonic", "sleep")
 
 ENV_CREDENTIALS = (
     "CLOPOS_CLIENT_ID",
@@ -76,7 +84,8 @@ class CloposClient:
         self._retry_policy = _check_instance("retry", retry, RetryPolicy) or RetryPolicy()
         self._rate_limit = _check_instance("rate_limit", rate_limit, RateLimit)
         self._max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        self._clock: Clock = clock if clock is not None else SystemClock()
+        self._clock: Clock = _check_clock(clock)
+        session = _check_instance("session", session, aiohttp.ClientSession)
         self._credentials = credentials
         self._static_token = token
         self._token_store = _check_token_store(token_store)
@@ -123,8 +132,10 @@ class CloposClient:
         """Close the session this client created; a borrowed one is left open.
 
         Views made by ``with_options`` share the session, so closing any closes all.
+        A token mint in flight is cancelled first: nothing runs on after close.
         The Redis backend ``from_env`` built is closed too; one passed in is not.
         """
+        await self._pipeline.tokens.close()
         await self._transport.close()
         if self._owned_backend is not None:
             await self._owned_backend.aclose()
@@ -186,7 +197,7 @@ class CloposClient:
             method=method,
             path=path if path.startswith("/") else f"/{path}",
             params=tuple(params),
-            body=None if json is None else orjson.dumps(json),
+            body=None if json is None else _json_body(json),
             safety=Safety.SAFE if safe else Safety.UNSAFE,
             timeout=self._options.get("timeout"),
             deadline=self._options.get("deadline") if deadline is None else deadline,
@@ -243,6 +254,7 @@ class CloposClient:
             auth_requests=self._rate_limit.auth_requests,
             backend=backend,
             sleep=self._clock.sleep,
+            clock=self._clock.monotonic,
         )
 
     def _default_headers(self) -> dict[str, str]:
@@ -274,8 +286,12 @@ def _check_auth(credentials: object, token: object) -> None:
         raise ClientValueError(
             f"credentials={type(credentials).__name__} is not allowed: a Credentials is required"
         )
-    if token is not None and (not isinstance(token, str) or not token):
-        raise ClientValueError("token=*** is not allowed: a non-empty string is required")
+    if token is not None and (not isinstance(token, str) or not _TOKEN_CHARS.fullmatch(token)):
+        # Never the value: it is a secret, even when malformed.
+        raise ClientValueError(
+            "token=*** is not allowed: a non-empty string of visible ASCII characters "
+            "(no spaces, CR or LF) is required"
+        )
 
 
 class _Closeable(Protocol):
@@ -321,15 +337,52 @@ def _check_instance(name: str, value: object, kind: type[T]) -> T | None:
     if value is None or isinstance(value, kind):
         return value
     raise ClientValueError(
-        f"{name}={value!r} is not allowed: a {kind.__name__} or None is required"
+        f"{name}={shown(value)} is not allowed: a {kind.__name__} or None is required"
     )
 
 
-def _check_base_url(base_url: object) -> str:
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+def _json_body(value: object) -> bytes:
+    """``json=`` as bytes; what orjson cannot encode (an int past 64 bits) is bad input."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError as exc:
         raise ClientValueError(
-            f"base_url={base_url!r} is not allowed: an http:// or https:// URL is required"
+            f"json={shown(value)} is not allowed: a JSON-encodable value is required ({exc})"
+        ) from None
+
+
+def _check_clock(clock: object) -> Clock:
+    if clock is None:
+        return SystemClock()
+    missing = [name for name in _CLOCK_METHODS if not callable(getattr(clock, name, None))]
+    if missing:
+        raise ClientValueError(
+            f"clock={type(clock).__name__} object is not allowed: a Clock (with time(), "
+            f"monotonic() and async sleep()) or None is required; missing {missing}"
         )
+    return clock  # type: ignore[return-value]  # duck-typed: Clock is a Protocol
+
+
+def _check_base_url(base_url: object) -> str:
+    """An http(s) URL with a host and no query, fragment, credentials or whitespace.
+
+    Paths are appended to it as text: ``https://h/v2?x=1`` would send ``POST /auth``,
+    with the client secret, to ``/v2?x=1/auth``.
+    """
+    allowed = (
+        "an http:// or https:// URL with a host and no query (?), fragment (#), "
+        "user info (@) or whitespace is required"
+    )
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ClientValueError(f"base_url={shown(base_url)} is not allowed: {allowed}")
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:  # a malformed port or IPv6 literal
+        host = None
+    if not host or any(c in base_url for c in "?#@") or re.search(r"[\s\x00-\x1f\x7f]", base_url):
+        raise ClientValueError(f"base_url={shown(base_url)} is not allowed: {allowed}")
     return base_url.rstrip("/")
 
 

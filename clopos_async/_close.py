@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import orjson
 
 from clopos_async._converters import (
     decode_closed_receipt,
@@ -48,6 +49,8 @@ from clopos_async._errors import (
     UnderpaymentError,
 )
 from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus, money
+from clopos_async._pipeline import Call
+from clopos_async._retry import Deadline, Safety
 from clopos_async._validation import check_closed_at, check_id
 
 if TYPE_CHECKING:
@@ -115,41 +118,52 @@ class Closer:
         # ambiguous close that needs reconciling.
         await self._client.authenticate()
         clock = self._client._clock.monotonic
-        ends_at = clock() + self._client.deadline
+        # One Deadline for the whole close: queueing in any of its requests pushes
+        # it back for all of them, so a close that waited its turn still has the
+        # time to reconcile (README "Retries").
+        limit = Deadline(ends_at=clock() + self._client.deadline, clock=clock)
         attempts = self._client._retry_policy.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return await self._post(request, ends_at - clock())
+                return await self._post(request, limit)
             except AMBIGUOUS:
-                outcome = await self._reconcile(request, ends_at - clock())
+                outcome = await self._reconcile(request, limit)
                 if outcome is not None:
                     return outcome
-                if attempt == attempts or ends_at <= clock():
+                if attempt == attempts or limit.left() <= 0:
                     raise
             except BadRequestError:
-                outcome = await self._reconcile(request, ends_at - clock())
+                outcome = await self._reconcile(request, limit)
                 if outcome is None:
                     raise
                 return outcome
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    async def _post(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt:
-        envelope = await self._client.request(
-            "POST",
-            f"/receipts/{request.receipt_id}/close",
-            json=request.body(),
-            safe=False,
-            deadline=max(seconds_left, 0.001),
+    async def _post(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt:
+        envelope = await self._send(
+            "POST", f"/receipts/{request.receipt_id}/close", limit, body=request.body()
         )
         if "data" not in envelope:
             raise DecodeError("the envelope has no data", path="data")
         return decode_closed_receipt(envelope["data"])
 
-    async def _reconcile(self, request: CloseRequest, seconds_left: float) -> ClosedReceipt | None:
-        """Read the receipt: our close -> its result; open -> None; else a conflict."""
-        envelope = await self._client.request(
-            "GET", f"/receipts/{request.receipt_id}", deadline=max(seconds_left, 0.001)
+    async def _send(
+        self, method: str, path: str, limit: Deadline, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """One request of this close, under the close's shared Deadline."""
+        call = Call(
+            method=method,
+            path=path,
+            body=None if body is None else orjson.dumps(body),
+            safety=Safety.UNSAFE if method == "POST" else Safety.SAFE,
+            timeout=self._client._options.get("timeout"),
+            shared_deadline=limit,
         )
+        return await self._client._pipeline.send(call)
+
+    async def _reconcile(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt | None:
+        """Read the receipt: our close -> its result; open -> None; else a conflict."""
+        envelope = await self._send("GET", f"/receipts/{request.receipt_id}", limit)
         if "data" not in envelope:
             raise DecodeError("the envelope has no data", path="data")
         receipt = decode_receipt(envelope["data"])

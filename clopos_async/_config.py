@@ -18,13 +18,24 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://integrations.clopos.com/open-api/v2"
 
 
+#: The most requests a window may allow: far above any real budget (API §7: 300 a minute),
+#: and small enough for the limiter's arithmetic.
+MAX_WINDOW_REQUESTS = 1_000_000_000
+#: The longest a window, backoff or deadline may last: a day. Longer is a typo, and
+#: float arithmetic on huge values overflows (``math.isfinite(10**400)`` raises).
+MAX_SECONDS = 86_400.0
+#: The methods a ``RateLimit.backend`` must have (clopos_async._ratelimit.LimiterBackend).
+BACKEND_METHODS = ("reserve", "complete", "hold")
+
+
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     from clopos_async._errors import ClientValueError
+    from clopos_async._validation import shown
 
     if not isinstance(value, str) or not value:
-        shown = "***" if attribute.name == "client_secret" else repr(value)
+        text = "***" if attribute.name == "client_secret" else shown(value)
         raise ClientValueError(
-            f"Credentials.{attribute.name}={shown} is not allowed: a non-empty string is required"
+            f"Credentials.{attribute.name}={text} is not allowed: a non-empty string is required"
         )
 
 
@@ -61,13 +72,7 @@ class RetryPolicy:
     deadline: float = 60.0
 
     def __attrs_post_init__(self) -> None:
-        from clopos_async._errors import ClientValueError
-
-        attempts = self.max_attempts
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1:
-            raise ClientValueError(
-                f"RetryPolicy.max_attempts={attempts!r} is not allowed: an integer >= 1 is required"
-            )
+        _check_count("RetryPolicy.max_attempts", self.max_attempts, 1000)
         for name, lowest in (("base", 0.0), ("cap", 0.0)):
             _check_seconds(f"RetryPolicy.{name}", getattr(self, name), lowest, inclusive=True)
         _check_seconds("RetryPolicy.deadline", self.deadline, 0.0, inclusive=False)
@@ -87,26 +92,51 @@ class RateLimit:
     backend: LimiterBackend | None = None
 
     def __attrs_post_init__(self) -> None:
-        from clopos_async._errors import ClientValueError
-
         for name in ("requests", "auth_requests"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ClientValueError(f"RateLimit.{name}={value!r} is not allowed: must be >= 1")
+            _check_count(f"RateLimit.{name}", getattr(self, name), MAX_WINDOW_REQUESTS)
         _check_seconds("RateLimit.window", self.window, 0.0, inclusive=False)
+        _check_backend(self.backend)
+
+
+def _check_count(name: str, value: object, highest: int) -> None:
+    """An int (never a bool: ``requests=True`` is a slip, not 1) from 1 to ``highest``."""
+    from clopos_async._errors import ClientValueError
+    from clopos_async._validation import shown
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= highest:
+        raise ClientValueError(
+            f"{name}={shown(value)} is not allowed: an integer from 1 to {highest} is required"
+        )
 
 
 def _check_seconds(name: str, value: object, lowest: float, *, inclusive: bool) -> None:
-    """A finite number of seconds above ``lowest`` (or equal to it, if ``inclusive``)."""
+    """A number of seconds above ``lowest`` (or equal to it, if ``inclusive``), at most a day."""
     from clopos_async._errors import ClientValueError
+    from clopos_async._validation import shown
 
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        above = value > lowest or (inclusive and value == lowest)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Compare before any float(): a huge int would overflow converting.
+        in_range = value <= MAX_SECONDS and (value > lowest or (inclusive and value == lowest))
+        ok = in_range and math.isfinite(value)
     else:
-        above = False
-    if not above:
+        ok = False
+    if not ok:
         relation = ">=" if inclusive else ">"
         raise ClientValueError(
-            f"{name}={value!r} is not allowed: a finite number of seconds {relation} {lowest:g}"
-            " is required"
+            f"{name}={shown(value)} is not allowed: a number of seconds {relation} {lowest:g}"
+            f" and <= {MAX_SECONDS:g} is required"
+        )
+
+
+def _check_backend(backend: object) -> None:
+    """``None`` or an object with the LimiterBackend methods (duck-typed: it is a Protocol)."""
+    from clopos_async._errors import ClientValueError
+
+    if backend is None:
+        return
+    missing = [name for name in BACKEND_METHODS if not callable(getattr(backend, name, None))]
+    if missing:
+        raise ClientValueError(
+            f"RateLimit.backend={type(backend).__name__} object is not allowed: a LimiterBackend"
+            f" (with {', '.join(BACKEND_METHODS)}) or None is required; missing {missing}"
         )

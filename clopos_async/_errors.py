@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from clopos_async._models import RateLimitInfo
-from clopos_async._redact import mask_text, redact
+from clopos_async._redact import PATTERNS_ONLY, Masker
 
 
 class CloposError(Exception):
@@ -100,6 +100,12 @@ class DecodeError(CloposError):
         self.reason = message
 
 
+class BodyNotJSONError(DecodeError):
+    """A success status whose body is not JSON at all: almost always a response a proxy
+    cut short. Safe requests retry it like a 5xx (API §6.5); the ``success: false`` of a
+    whole body is an ``APIError`` and never retried."""
+
+
 class APIError(CloposError):
     """The API answered with an error (a status >= 400, or ``success: false``)."""
 
@@ -113,13 +119,16 @@ class APIError(CloposError):
         url: str,
         body: Any = None,
         rate_limit: RateLimitInfo | None = None,
+        masker: Masker = PATTERNS_ONLY,
     ) -> None:
+        # ``masker`` is the client's: it also masks the secrets that client knows (literal
+        # values). Everything is masked once, here; the stored fields are safe to show.
         self.status = status
-        self.code = None if code is None else mask_text(code)
-        self.message = None if message is None else mask_text(message)
+        self.code = None if code is None else masker.text(code)
+        self.message = None if message is None else masker.text(message)
         self.method = method
         self.url = url
-        self.body = redact(body)
+        self.body = masker.value(body)
         self.rate_limit = rate_limit
         super().__init__(self._describe())
 

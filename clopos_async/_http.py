@@ -5,6 +5,12 @@ read to the end and released inside the ``async with``, so a failed attempt
 never pins a connection while the next one waits. aiohttp exceptions leave as
 ``APIConnectionError``/``APITimeoutError`` (``raise ... from exc``), with
 ``request_sent=False`` only when the request surely never left this machine.
+
+aiohttp re-sends an idempotent request once, on its own, when a pooled
+connection turns out to be reset (``ClientSession._request``, RFC 9112 §9.3.1).
+That second attempt would bypass the SDK's stats, limiter and retry policy, so a
+per-request middleware refuses it: the reset surfaces here as the connection
+error it is, and the SDK's own retry makes the next attempt, counted and paced.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 import attrs
@@ -23,6 +30,37 @@ _NOT_SENT: tuple[type[BaseException], ...] = (aiohttp.ClientConnectorError,)
 _CONNECT_TIMEOUT: tuple[type[BaseException], ...] = tuple(
     t for t in (getattr(aiohttp, "ConnectionTimeoutError", None),) if t is not None
 )
+
+
+class _OneSend:
+    """A client middleware that lets aiohttp send the request once and only once.
+
+    aiohttp calls the middleware chain again for its silent re-send on a reset pooled
+    connection; the second call re-raises the first failure instead of sending.
+    """
+
+    __slots__ = ("_failure", "_sent")
+
+    def __init__(self) -> None:
+        self._sent = False
+        self._failure: BaseException | None = None
+
+    async def __call__(
+        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        if self._sent:
+            raise self._failure or aiohttp.ServerDisconnectedError()
+        self._sent = True
+        try:
+            return await handler(request)
+        except BaseException as exc:
+            self._failure = exc
+            raise
+
+
+def _middlewares(session: aiohttp.ClientSession) -> tuple[Any, ...]:
+    # A per-request list replaces the session's (aiohttp docs): keep a borrowed session's own.
+    return (*getattr(session, "_middlewares", ()), _OneSend())
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -90,6 +128,7 @@ class Transport:
                 # Never follow: aiohttp keeps custom headers (x-token) on a cross-origin
                 # redirect and re-sends a 307/308 body (client_secret). A 3xx is an error.
                 allow_redirects=False,
+                middlewares=_middlewares(session),
             ) as response:
                 payload = await response.read()
                 return RawResponse(

@@ -9,6 +9,7 @@ that the converter writes back exactly the keys that came in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -58,11 +59,18 @@ class OrderStatus(str, Enum):
 def _reject(owner: str, name: str, value: object, allowed: str) -> Exception:
     # Imported late: _errors imports this module (RateLimitInfo).
     from clopos_async._errors import ClientValueError
+    from clopos_async._validation import shown  # never the value's own, maybe raising, repr
 
-    return ClientValueError(f"{owner}.{name}={value!r} is not allowed: {allowed}")
+    return ClientValueError(f"{owner}.{name}={shown(value)} is not allowed: {allowed}")
 
 
-_MONEY_ALLOWED = "a finite number (int, Decimal, numeric str or float) is required"
+#: The API is PHP: a JSON integer beyond a signed 64-bit one cannot be sent (orjson raises
+#: TypeError at send time) nor stored. Same bound as _validation.MAX_WIRE_INT.
+_MAX_WIRE_INT = 2**63 - 1
+_MONEY_ALLOWED = (
+    "a finite number (int, Decimal, numeric str or float) that a JSON number carries exactly"
+    f" (integers up to {_MAX_WIRE_INT}, others a float's precision) is required"
+)
 _FLOAT_WITHOUT_EXPONENT = 1e16  # below this, repr(float) always has a "." (exponent < 0)
 
 
@@ -91,9 +99,24 @@ def _to_money(value: object, owner: str, name: str) -> Decimal:
         money = decimal_from_float(value) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise _reject(owner, name, value, _MONEY_ALLOWED) from None
-    if not money.is_finite():
+    if not money.is_finite() or not _sendable(money):
         raise _reject(owner, name, value, _MONEY_ALLOWED)
     return money
+
+
+def _sendable(money: Decimal) -> bool:
+    """Whether the converter's JSON number for ``money`` is exactly ``money``.
+
+    Exponent 0 travels as an int (bounded by the API's 64-bit integers), anything else
+    as a float: Decimal("1e400") would become inf, which orjson writes as ``null``.
+    """
+    if money.as_tuple().exponent == 0:
+        return abs(money) <= _MAX_WIRE_INT
+    try:
+        as_float = float(money)
+    except OverflowError:  # pragma: no cover - Decimal -> float gives inf, not an error
+        return False
+    return math.isfinite(as_float) and decimal_from_float(as_float) == money
 
 
 def _payment_amount(value: int | str | Decimal | float) -> Decimal:
@@ -131,8 +154,9 @@ def _declared(field: attrs.Attribute[Any]) -> object:
 
 
 def _check_id(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _reject(type(instance).__name__, attribute.name, value, "an int is required")
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _MAX_WIRE_INT:
+        allowed = f"an int from -{_MAX_WIRE_INT} to {_MAX_WIRE_INT} is required"
+        raise _reject(type(instance).__name__, attribute.name, value, allowed)
 
 
 def _check_name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -37,8 +37,9 @@ from clopos_async._errors import (
 from clopos_async._http import RawResponse, Transport
 from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import parse_rate_limit, unwrap_envelope
-from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
-from clopos_async._retry import Deadline, RetryRunner, Safety
+from clopos_async._ratelimit import AUTH, TENANT, RateLimiter, ServerHold
+from clopos_async._redact import Masker
+from clopos_async._retry import MIN_ATTEMPT_SECONDS, Deadline, DeadlineSpent, RetryRunner, Safety
 
 logger = logging.getLogger("clopos_async")
 
@@ -70,6 +71,8 @@ class Call:
     safety: Safety = Safety.SAFE
     timeout: float | None = None
     deadline: float | None = None
+    #: Shared with other calls (a close and its reconciling GETs); wins over ``deadline``.
+    shared_deadline: Deadline | None = attrs.field(default=None, eq=False, repr=False)
 
 
 class Pipeline:
@@ -100,6 +103,9 @@ class Pipeline:
         self._limiter = limiter
         self._permits = asyncio.Semaphore(max_concurrency)
         self._clock = clock
+        # Every error built from a response masks the secrets this client knows (issue 9/8).
+        secret = credentials.client_secret if credentials is not None else None
+        self.masker = Masker([secret, token])
         self.tokens: TokenManager | StaticToken = (
             TokenManager(self._mint, clock=clock.time, store=token_store, tenant=tenant)
             if token is None
@@ -116,21 +122,24 @@ class Pipeline:
             return await self._authorized(call, limit, attempts)
 
         try:
-            return await self._retry.run(attempt, call.safety, call.deadline)
+            return await self._retry.run(
+                attempt, call.safety, call.deadline, limit=call.shared_deadline
+            )
         except _TokenUnavailable as failure:
             # Minting has its own retries: the call does not start another round of them.
             raise failure.error from failure.error.__cause__
 
     def _attempt_timeout(self, call: Call, seconds_left: float) -> float:
-        timeout = min(call.timeout or self._timeout, seconds_left)
-        if timeout <= 0:
-            raise APITimeoutError(
+        if seconds_left < MIN_ATTEMPT_SECONDS:
+            # Too little left for a real answer: say so, and let the runner raise the
+            # last real failure instead, if there was one (DESIGN §2).
+            raise DeadlineSpent(
                 "deadline exceeded before the attempt",
                 method=call.method,
                 url=call.path,
                 request_sent=False,
             )
-        return timeout
+        return min(call.timeout or self._timeout, seconds_left)
 
     async def _authorized(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
         try:
@@ -149,9 +158,11 @@ class Pipeline:
     async def _exchange(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
         queued_at = self._clock.monotonic()
         async with self._permits:
-            slot = await self._take_slot(TENANT)
+            slot = await self._take_slot(TENANT, call, limit)
             # Queueing for a permit or a pacing slot is not the call's own time: a bulk
             # job waits its turn instead of failing its deadline (README "Retries").
+            # The Deadline may be shared (a close and its reconciling GETs): pushing it
+            # back here keeps every later request of that call whole.
             limit.extend(self._clock.monotonic() - queued_at)
             response: RawResponse | None = None
             try:
@@ -214,16 +225,29 @@ class Pipeline:
                 method=call.method,
                 url=call.path,
                 headers=response.headers,
+                masker=self.masker,
             )
         except AuthenticationError as exc:
             if exc.status == 401:
                 raise _StaleToken(token, exc) from None
             raise
 
-    async def _take_slot(self, bucket: str) -> str | None:
+    async def _take_slot(self, bucket: str, call: Call, limit: Deadline) -> str | None:
         if self._limiter is None:
             return None
-        slot, waited = await self._limiter.acquire(bucket)
+        try:
+            slot, waited = await self._limiter.acquire(bucket, max_wait=max(limit.left(), 0.0))
+        except ServerHold as hold:
+            # The server holds the budget past this call's deadline: fail now, typed,
+            # with the wait it asked for, rather than hang (API §7). Nothing was sent.
+            raise RateLimitError(
+                status=429,
+                code="rate_limited",
+                message="the server's rate-limit hold outlasts the call's deadline",
+                method=call.method,
+                url=call.path,
+                retry_after=hold.seconds,
+            ) from None
         if waited > 0:
             self.stats.rate_limit_waits += 1
             self.stats.rate_limit_wait_seconds += waited
@@ -255,7 +279,7 @@ class Pipeline:
 
     async def _auth_attempt(self, call: Call, limit: Deadline, attempt: int) -> Token:
         queued_at = self._clock.monotonic()
-        slot = await self._take_slot(AUTH)
+        slot = await self._take_slot(AUTH, call, limit)
         limit.extend(self._clock.monotonic() - queued_at)
         response: RawResponse | None = None
         try:
@@ -271,8 +295,11 @@ class Pipeline:
             url=call.path,
             headers=response.headers,
             is_auth=True,
+            masker=self.masker,
         )
-        return token_from_auth(envelope, now=self._clock.time())
+        token = token_from_auth(envelope, now=self._clock.time())
+        self.masker.add_token(token.value)
+        return token
 
 
 class _TokenUnavailable(Exception):

@@ -20,6 +20,7 @@ from clopos_async._errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    BodyNotJSONError,
     ClientValueError,
     DecodeError,
     NotFoundError,
@@ -27,7 +28,7 @@ from clopos_async._errors import (
     error_class_for_status,
 )
 from clopos_async._models import RateLimitInfo
-from clopos_async._redact import mask_text
+from clopos_async._redact import PATTERNS_ONLY, Masker
 
 #: One filter value: a scalar, or a list of scalars sent as ``filters[N][1][M]`` (API §8).
 FilterValue: TypeAlias = str | int | bool | Sequence[str | int]
@@ -120,30 +121,34 @@ def _wire_date(value: date) -> str:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def parse_json(body: bytes) -> Any:
-    """Decode a JSON body; anything that is not JSON is a ``DecodeError``."""
+def parse_json(body: bytes, masker: Masker = PATTERNS_ONLY) -> Any:
+    """Decode a JSON body; anything that is not JSON is a ``BodyNotJSONError``."""
     try:
         return orjson.loads(body)
     except (orjson.JSONDecodeError, TypeError) as exc:
-        raise DecodeError(f"body is not JSON: {safe_excerpt(body)}") from exc
+        raise BodyNotJSONError(f"body is not JSON: {safe_excerpt(body, masker)}") from exc
 
 
-def safe_excerpt(body: bytes | bytearray | memoryview | str) -> str:
-    """A short printable excerpt of a raw body, with anything token-like masked.
+def safe_excerpt(
+    body: bytes | bytearray | memoryview | str, masker: Masker = PATTERNS_ONLY
+) -> str:
+    """A short printable excerpt of a raw body, with anything secret or token-like masked.
 
     A truncated ``/auth`` answer is not JSON but still holds the token, so mask before
     the excerpt can reach a message.
     """
-    return repr(_excerpt_text(body))
+    return repr(_excerpt_text(body, masker))
 
 
-def _excerpt_text(body: bytes | bytearray | memoryview | str) -> str:
+def _excerpt_text(
+    body: bytes | bytearray | memoryview | str, masker: Masker = PATTERNS_ONLY
+) -> str:
     # Mask on a generous prefix first, then cut: a cut can never expose what was masked.
     if isinstance(body, str):
         text = body[: EXCERPT_CHARS * 8]
     else:
         text = bytes(body[: EXCERPT_CHARS * 8]).decode("utf-8", errors="replace")
-    text = mask_text(text)
+    text = masker.text(text)
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "..."
 
 
@@ -276,6 +281,7 @@ def error_for(
     url: str,
     headers: Mapping[str, str],
     is_auth: bool = False,
+    masker: Masker = PATTERNS_ONLY,
 ) -> APIError:
     """The typed error for a failed response: by status, or by slug for 2xx + success:false."""
     code = error_code(body)
@@ -288,6 +294,7 @@ def error_for(
         "url": url,
         "body": body,  # APIError masks code, message and body (clopos_async._redact)
         "rate_limit": parse_rate_limit(headers),
+        "masker": masker,
     }
     if issubclass(cls, RateLimitError):
         return cls(retry_after=_retry_after(headers), **fields)
@@ -322,18 +329,22 @@ def unwrap_envelope(
     url: str,
     headers: Mapping[str, str],
     is_auth: bool = False,
+    masker: Masker = PATTERNS_ONLY,
 ) -> dict[str, Any]:
     """Return the envelope of a successful response, or raise the typed error.
 
-    A ``200`` with ``success: false`` is an error, never data (API §6.1).
+    A ``200`` with ``success: false`` is an error, never data (API §6.1). ``masker``
+    (the client's) masks the secrets it knows wherever the error quotes them.
     """
     context: dict[str, Any] = {"method": method, "url": url, "headers": headers}
+    context["masker"] = masker
     if not 200 <= status < 300:
-        raise error_for(status=status, body=_error_body(body), is_auth=is_auth, **context)
-    envelope = parse_json(body)
+        raise error_for(status=status, body=_error_body(body, masker), is_auth=is_auth, **context)
+    envelope = parse_json(body, masker)
     if not isinstance(envelope, dict):
         kind = type(envelope).__name__
-        raise DecodeError(f"envelope is not a JSON object but {kind}: {safe_excerpt(body)}")
+        excerpt = safe_excerpt(body, masker)
+        raise DecodeError(f"envelope is not a JSON object but {kind}: {excerpt}")
     if not _is_success(envelope):
         raise error_for(status=status, body=envelope, is_auth=is_auth, **context)
     return envelope
@@ -346,14 +357,14 @@ def _is_success(envelope: dict[str, Any]) -> bool:
     return "data" in envelope
 
 
-def _error_body(body: bytes) -> Any:
+def _error_body(body: bytes, masker: Masker) -> Any:
     """An error body for APIError.body: parsed JSON if possible, else a safe excerpt."""
     if not body:
         return None
     try:
         return orjson.loads(body)
     except (orjson.JSONDecodeError, TypeError):
-        return _excerpt_text(body)
+        return _excerpt_text(body, masker)
 
 
 def is_auth_path(path: str) -> bool:

@@ -21,6 +21,7 @@ from clopos_async._models import ClosedReceipt, Page, PaymentMethod, Receipt
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
 from clopos_async._validation import (
+    RECEIPT_FILTERS,
     check_concurrency,
     check_date,
     check_date_range,
@@ -195,7 +196,7 @@ def _all_filters(
     filters: object, status: object, sale_type_id: object, terminal_id: object
 ) -> list[tuple[str, FilterValue]]:
     """The generic ``filters`` plus the three documented shortcuts (API §9.12)."""
-    merged = check_filters(filters)
+    merged = check_filters(filters, fields=RECEIPT_FILTERS)
     shortcuts = (
         ("status", check_status(status)),
         ("sale_type_id", check_optional_id("sale_type_id", sale_type_id)),

@@ -25,6 +25,7 @@ from clopos_async._config import RetryPolicy
 from clopos_async._errors import (
     APIConnectionError,
     APITimeoutError,
+    BodyNotJSONError,
     RateLimitError,
     ServerError,
 )
@@ -52,6 +53,9 @@ def is_retryable(exc: BaseException, safety: Safety) -> bool:
         return safety is Safety.SAFE or not exc.request_sent
     if isinstance(exc, ServerError):
         return safety is Safety.SAFE and exc.status in RETRYABLE_STATUSES
+    if isinstance(exc, BodyNotJSONError):
+        # A 2xx cut short by a proxy: like a 5xx, another try of a safe request is harmless.
+        return safety is Safety.SAFE
     return False
 
 
@@ -68,9 +72,22 @@ def server_wait(exc: BaseException | None) -> float:
     return 0.0
 
 
+#: Below this much deadline left, an attempt is not started: it could only time out,
+#: and the caller would get a timeout the SDK made up instead of the real failure.
+MIN_ATTEMPT_SECONDS = 0.05
+
+
+class DeadlineSpent(APITimeoutError):
+    """Too little of the deadline is left to start an attempt; nothing was sent."""
+
+
 @attrs.define(slots=True)
 class Deadline:
-    """When one call must be over. Queueing for the client's own pacing pushes it back."""
+    """When one call must be over. Queueing for the client's own pacing pushes it back.
+
+    One Deadline can be shared by several requests of one operation (a close's POSTs
+    and reconciling GETs), so that queueing in any of them pushes back the whole.
+    """
 
     ends_at: float
     clock: Callable[[], float]
@@ -105,8 +122,13 @@ class RetryRunner:
         attempt: Callable[[Deadline], Awaitable[T]],
         safety: Safety,
         deadline: float | None = None,
+        *,
+        limit: Deadline | None = None,
     ) -> T:
         """Call ``attempt(deadline)`` until it succeeds, or raise its last, typed error.
+
+        ``limit``, when given, is a Deadline shared with other calls and wins over
+        ``deadline`` (seconds from now, else the policy's).
 
         The first attempt runs directly: building tenacity's machinery costs more
         than a loopback request (benchmarks/bench_overhead.py), and most calls
@@ -114,8 +136,9 @@ class RetryRunner:
         that failure as its own first attempt, so waits, stops, reports and attempt
         numbers are exactly as if tenacity had run it.
         """
-        budget = self.policy.deadline if deadline is None else deadline
-        limit = Deadline(ends_at=self._clock() + budget, clock=self._clock)
+        if limit is None:
+            budget = self.policy.deadline if deadline is None else deadline
+            limit = Deadline(ends_at=self._clock() + budget, clock=self._clock)
         try:
             return await attempt(limit)
         except Exception as exc:
@@ -147,15 +170,18 @@ class RetryRunner:
             if replay_first:
                 replay_first = False
                 raise first_failure
-            if limit.left() <= 0:
+            if limit.left() < MIN_ATTEMPT_SECONDS:
                 # A sleep overran the deadline: the caller gets the real failure, not a
                 # synthetic timeout (the stop condition then ends the retries).
                 raise last_error
             try:
                 return await attempt(limit)
+            except DeadlineSpent:
+                pass  # the token or a queue ate the rest of it: not a failure of its own
             except Exception as exc:
                 last_error = exc
                 raise
+            raise last_error
 
         return await retrying(one_attempt)
 
@@ -163,8 +189,9 @@ class RetryRunner:
         def stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= self.policy.max_attempts:
                 return True
-            # Give up now rather than sleep past the deadline (DESIGN §2).
-            return self._clock() + (state.upcoming_sleep or 0.0) > limit.ends_at
+            # Give up now rather than sleep into a deadline too short for an attempt.
+            wake = self._clock() + (state.upcoming_sleep or 0.0)
+            return wake > limit.ends_at - MIN_ATTEMPT_SECONDS
 
         return stop
 

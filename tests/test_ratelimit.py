@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clopos_async._models import RateLimitInfo
-from clopos_async._ratelimit import AUTH, TENANT, MemoryBackend, RateLimiter
+from clopos_async._ratelimit import AUTH, TENANT, MemoryBackend, RateLimiter, ServerHold
 from tests.fakes import FakeClock
 
 
@@ -16,6 +16,7 @@ def make(clock: FakeClock, requests: int = 3, window: float = 10.0) -> RateLimit
         auth_requests=2,
         backend=MemoryBackend(clock.monotonic),
         sleep=clock.sleep,
+        clock=clock.monotonic,
     )
 
 
@@ -76,3 +77,66 @@ async def test_auth_tier_is_separate_from_tenant_tier() -> None:
     await limiter.acquire(TENANT)
     _, waited = await limiter.acquire(AUTH)
     assert waited == 0
+
+
+def info(remaining: int, reset: float, limit: int = 5) -> RateLimitInfo:
+    return RateLimitInfo(limit=limit, remaining=remaining, reset=reset)
+
+
+async def test_remaining_counts_the_requests_still_in_flight() -> None:
+    clock = FakeClock()
+    limiter = make(clock, requests=100)
+    slots = [(await limiter.acquire(TENANT))[0] for _ in range(4)]
+    # Remaining 3 with 3 others in flight: the server may not have counted them yet.
+    await limiter.complete(TENANT, slots[0], info(remaining=3, reset=2.0))
+    _, waited = await limiter.acquire(TENANT)
+    assert waited == pytest.approx(2.0)  # nothing more until Reset
+    granted = [await limiter.acquire(TENANT) for _ in range(95)]
+    assert all(w == 0 for _, w in granted)  # the view expired: our own budget again
+
+
+async def test_an_overtaken_response_only_narrows_the_view() -> None:
+    clock = FakeClock()
+    limiter = make(clock, requests=100)
+    first, _ = await limiter.acquire(TENANT)
+    second, _ = await limiter.acquire(TENANT)
+    await limiter.complete(TENANT, second, info(remaining=3, reset=0.0))  # 3 - first = 2
+    await limiter.complete(TENANT, first, info(remaining=4, reset=0.0))  # an older reading
+    for _ in range(2):
+        _, waited = await limiter.acquire(TENANT)
+        assert waited == 0
+    _, waited = await limiter.acquire(TENANT)
+    assert waited == pytest.approx(1.0)  # two left, not four: then the Reset-0 view lapses
+
+
+async def test_the_view_recovers_when_the_server_limit_does() -> None:
+    clock = FakeClock()
+    limiter = make(clock, requests=100, window=60.0)
+    slot, _ = await limiter.acquire(TENANT)
+    await limiter.complete(TENANT, slot, info(limit=1, remaining=0, reset=1.0))
+    for _ in range(20):
+        slot, _ = await limiter.acquire(TENANT)
+        await limiter.complete(TENANT, slot, info(limit=300, remaining=250, reset=0.0))
+    assert clock.now - 1_700_000_000.0 == pytest.approx(1.0)
+
+
+async def test_a_reset_past_the_window_is_capped_at_the_window() -> None:
+    clock = FakeClock()
+    limiter = make(clock, requests=100, window=60.0)
+    slot, _ = await limiter.acquire(TENANT)
+    await limiter.complete(TENANT, slot, info(remaining=0, reset=1_700_000_000.0))
+    _, waited = await limiter.acquire(TENANT)
+    assert waited == pytest.approx(60.0)
+
+
+async def test_a_hold_longer_than_the_caller_may_wait_raises_at_once() -> None:
+    clock = FakeClock()
+    limiter = make(clock, requests=100)
+    slot, _ = await limiter.acquire(TENANT)
+    await limiter.complete(TENANT, slot, info(remaining=0, reset=8.0))
+    with pytest.raises(ServerHold) as hold:
+        await limiter.acquire(TENANT, max_wait=5.0)
+    assert hold.value.seconds == pytest.approx(8.0)
+    assert clock.sleeps == []
+    _, waited = await limiter.acquire(TENANT, max_wait=9.0)
+    assert waited == pytest.approx(8.0)

@@ -16,7 +16,7 @@ from clopos_async._errors import (
     RateLimitError,
     ServerError,
 )
-from clopos_async._retry import RetryRunner, Safety, backoff, is_retryable
+from clopos_async._retry import Deadline, RetryRunner, Safety, backoff, is_retryable
 from tests.fakes import FakeClock
 
 SAFE, UNSAFE = Safety.SAFE, Safety.UNSAFE
@@ -64,7 +64,7 @@ class Flaky:
         self.failures = failures
         self.calls = 0
 
-    async def __call__(self, seconds_left: float) -> str:
+    async def __call__(self, limit: Deadline) -> str:
         self.calls += 1
         if self.failures:
             raise self.failures.pop(0)

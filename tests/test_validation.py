@@ -18,6 +18,7 @@ from clopos_async._errors import ClientValueError
 from clopos_async._models import ReceiptStatus as Status
 from clopos_async._validation import (
     MAX_CONCURRENCY,
+    RECEIPT_FILTERS,
     RECEIPT_INCLUDES,
     RECEIPT_SORTS,
     check_closed_at,
@@ -371,6 +372,12 @@ def test_check_include_lists_what_is_allowed() -> None:
         assert repr(relation) in message
 
 
+#: Field names of several resources (API §9): check_filters takes the resource's set.
+ANY_FIELDS = frozenset(
+    {"status", "terminal_id", "name", "giftable", "id", "type", "ok", "price", "a"}
+)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -386,7 +393,7 @@ def test_check_include_lists_what_is_allowed() -> None:
     ],
 )
 def test_check_filters_accepts(value: object, expected: list[tuple[str, Any]]) -> None:
-    result = check_filters(value)
+    result = check_filters(value, fields=ANY_FIELDS)
     assert result == expected
     for _, filter_value in result:
         if not isinstance(filter_value, (str, int)):
@@ -415,7 +422,16 @@ def test_check_filters_accepts(value: object, expected: list[tuple[str, Any]]) -
     ],
 )
 def test_check_filters_rejects(value: object, fragment: str) -> None:
-    _rejects(lambda: check_filters(value), fragment)
+    _rejects(lambda: check_filters(value, fields=ANY_FIELDS), fragment)
+
+
+def test_check_filters_rejects_a_field_the_resource_does_not_document() -> None:
+    # A name the API does not know is a 400 invalid_parameter there (API §9.12): refuse it here.
+    message = _rejects(
+        lambda: check_filters({"total": 5}, fields=RECEIPT_FILTERS), "filters[0][0]='total'"
+    )
+    for field in RECEIPT_FILTERS:
+        assert repr(field) in message
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -472,7 +488,7 @@ VALIDATORS: list[tuple[str, Callable[[object], object]]] = [
     ("check_optional_id", lambda v: check_optional_id("terminal_id", v)),
     ("check_ids", lambda v: check_ids("ids", v)),
     ("check_include", check_include),
-    ("check_filters", check_filters),
+    ("check_filters", lambda v: check_filters(v, fields=RECEIPT_FILTERS)),
     ("check_status", check_status),
     ("check_closed_at", check_closed_at),
     ("check_concurrency", lambda v: check_concurrency("concurrency", v)),

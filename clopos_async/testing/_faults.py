@@ -40,6 +40,7 @@ DEFAULT_MESSAGES: dict[int, str] = {
     503: "Service unavailable",
     504: "The upstream Clopos API did not answer within 8 seconds",  # API §6.2
 }
+_TEXT_PLAIN = (("Content-Type", "text/plain; charset=utf-8"),)
 #: ``RateLimit-Reset`` / ``Retry-After`` of an injected 429 unless headers say otherwise.
 INJECTED_RETRY_AFTER = 1
 
@@ -87,6 +88,7 @@ class Fault:
     malformed: bool = False
     success_false: bool = False
     expire_token: bool = False
+    text: str | None = None
     matched: int = 0
     hits: int = 0
 
@@ -100,6 +102,10 @@ class Fault:
                 f"got {sum(outcomes)} of them; register one fault per outcome"
             )
         _check_status(self.status)
+        if self.text is not None and (self.status is None or not isinstance(self.text, str)):
+            raise ClientValueError(
+                "text= is not allowed without status=: it is the body of an injected error"
+            )
         _check_reset(self.reset)
         _check_delay(self.delay)
 
@@ -109,6 +115,9 @@ class Fault:
     def status_reply(self, rate_limit: int) -> Reply:
         """The error envelope for an injected ``status`` (API §6.1)."""
         status = self.status or 500
+        if self.text is not None:  # a proxy's or framework's page, not the API's envelope
+            plain = Reply(status=status, body=self.text.encode(), headers=_TEXT_PLAIN)
+            return plain.with_headers(self.headers)
         slug = self.error or DEFAULT_SLUGS.get(status, "error")
         message = self.message or DEFAULT_MESSAGES.get(status, f"Injected HTTP {status}")
         reply = error_reply(status, slug, message)

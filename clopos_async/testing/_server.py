@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -77,7 +77,8 @@ class SandboxServer:
     over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
     them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
     time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
-    ``None`` to switch it off. Only paths under ``/open-api/v2`` are served: any
+    ``None`` to switch it off; its windows run on ``clock`` (inject a test clock to
+    simulate minutes of pacing instantly). Only paths under ``/open-api/v2`` are served: any
     other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
@@ -100,6 +101,7 @@ class SandboxServer:
         open_ratio: float = 0.1,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         _check_arguments(receipts, seed, days, token_ttl, latency, open_ratio, port)
         _check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
@@ -119,7 +121,7 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers)
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -195,6 +197,7 @@ class SandboxServer:
         malformed: bool = False,
         success_false: bool = False,
         expire_token: bool = False,
+        text: str | None = None,
     ) -> Fault:
         """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
 
@@ -207,6 +210,7 @@ class SandboxServer:
         - ``status``: that HTTP error with the envelope ``{success: false, error,
           message}`` (``error`` defaults to a slug for the status; a 429 says
           ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
+          with ``text`` the body is that text as ``text/plain`` instead;
         - ``reset="before"``: the connection drops and the endpoint never runs;
         - ``reset="after"``: the endpoint runs (a close IS applied), then the
           connection drops without the answer;
@@ -239,6 +243,7 @@ class SandboxServer:
             malformed=malformed,
             success_false=success_false,
             expire_token=expire_token,
+            text=text,
         )
         return self.faults.add(fault)
 
@@ -286,6 +291,16 @@ class SandboxServer:
             raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
         receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
         self._store.replace(receipt_id, receipt)
+
+    @property
+    def echo_secrets(self) -> bool:
+        """When True, 401s quote what was sent: the ``client_secret`` of a refused ``/auth``
+        and the ``x-token`` of a refused request (some real gateways do; issue 9 item 8)."""
+        return self._issuer.echo
+
+    @echo_secrets.setter
+    def echo_secrets(self, value: bool) -> None:
+        self._issuer.echo = bool(value)
 
     @property
     def issued_tokens(self) -> list[str]:

@@ -69,6 +69,8 @@ class TokenIssuer:
         self._secret = secrets.token_bytes(32)
         self._expiry: dict[str, float] = {}  # inner oauth_ token -> exact expiry (epoch s)
         self._issued: list[str] = []
+        #: Quote the refused secret or token in 401 messages (SandboxServer.echo_secrets).
+        self.echo = False
 
     def check_credentials(self, body: dict[str, Any]) -> None:
         """Raise the documented 400/401 unless ``body`` holds our four strings (API §3.4)."""
@@ -82,7 +84,8 @@ class TokenIssuer:
             body["client_secret"].encode(), expected.client_secret.encode()
         )
         if not (secret_ok and body["client_id"] == expected.client_id):
-            raise Rejected(401, "authentication_failed", "Invalid client credentials")
+            quoted = f" ({body['client_secret']})" if self.echo else ""
+            raise Rejected(401, "authentication_failed", f"Invalid client credentials{quoted}")
         if body["brand"] != expected.brand:
             raise Rejected(401, "authentication_failed", "Invalid brand for these credentials")
 
@@ -116,7 +119,7 @@ class TokenIssuer:
         try:
             claims = _jwt.decode(raw, self._secret)
         except _jwt.InvalidTokenError:
-            raise _unauthorized("Invalid token") from None
+            raise _unauthorized(f"Invalid token {raw}" if self.echo else "Invalid token") from None
         expiry = self._expiry.get(str(claims.get("token")))
         if expiry is None:
             raise _unauthorized("Invalid token")
