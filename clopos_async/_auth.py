@@ -85,6 +85,7 @@ class TokenManager:
         self._token: Token | None = None
         self._refresh: asyncio.Future[Token] | None = None
         self._closed = False
+        self._minted: Token | None = None
         self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
@@ -125,12 +126,24 @@ class TokenManager:
             self._token = None
             self._stale = token  # the shared store forgets it at the next get()
 
+    def shared(self, token: Token) -> bool:
+        """True if ``token`` came from the fleet's store, minted by another process.
+
+        Such a token may already have failed elsewhere (a 401 another process has not
+        yet deleted): its 401 does not show that fresh tokens are refused (DESIGN §7).
+        """
+        return self._store is not None and token is not self._minted
+
+    async def _mint_here(self) -> Token:
+        self._minted = await self._mint()
+        return self._minted
+
     async def _mint_and_store(self) -> Token:
         if self._store is None:
-            token = await self._mint()
+            token = await self._mint_here()
         else:
             stale, self._stale = self._stale, None
-            token = await self._store.obtain(self._tenant, self._mint, stale=stale)
+            token = await self._store.obtain(self._tenant, self._mint_here, stale=stale)
         self._token = token
         self.refreshes += 1
         return token

@@ -12,7 +12,7 @@ import pytest
 import redis.asyncio
 
 from benchmarks._redis_server import RedisServer, free_port
-from clopos_async import ClientValueError, CloposClient, Credentials
+from clopos_async import AuthenticationError, ClientValueError, CloposClient, Credentials
 from clopos_async._auth import Minter, Token
 from clopos_async._tenant import tenant_key
 from clopos_async.redis import RedisBackend
@@ -229,3 +229,52 @@ async def test_from_env_shares_through_redis_and_closes_it(
         backend = first._owned_backend
         assert isinstance(backend, RedisBackend)
         assert not backend._owns_client
+
+
+async def _fleet_of_two(
+    sandbox: SandboxServer, make: Make
+) -> tuple[CloposClient, CloposClient]:
+    first = make()
+    clients = [
+        CloposClient(
+            credentials=sandbox.credentials,
+            base_url=sandbox.base_url,
+            token_store=backend,
+            rate_limit=None,
+        )
+        for backend in (first, make(first))
+    ]
+    return clients[0], clients[1]
+
+
+async def test_a_shared_token_that_died_before_it_was_read_costs_no_call(make: Make) -> None:
+    # Ordering of the fleet flake: b holds t1; the tokens expire; a replaces t1 with
+    # t2 in Redis; the tokens expire again before anyone deletes t2; b's call 401s on
+    # t1 and its replay reads t2, already dead. That 401 is the fleet's, not a sign
+    # that fresh tokens are refused: b mints t3 and the call succeeds.
+    async with SandboxServer(receipts=5) as sandbox:
+        a, b = await _fleet_of_two(sandbox, make)
+        async with a, b:
+            await a.receipts.get(1)
+            await b.receipts.get(1)  # both hold t1 now
+            sandbox.expire_tokens()
+            await a.receipts.get(2)  # 401 on t1, a mints and stores t2
+            sandbox.expire_tokens()
+            await b.receipts.get(3)  # 401 on t1, 401 on t2, t3
+        statuses = [e.status for e in sandbox.log if e.path == "/receipts/3"]
+    assert statuses == [401, 401, 200]
+    assert sum(1 for e in sandbox.log if e.path == "/auth") == 3
+
+
+async def test_a_server_refusing_every_token_ends_a_fleet_call(make: Make) -> None:
+    async with SandboxServer(receipts=5) as sandbox:
+        a, b = await _fleet_of_two(sandbox, make)
+        async with a, b:
+            await a.authenticate()  # b's first token is the shared one a minted
+            sandbox.fault("/receipts/*", status=401)
+            with pytest.raises(AuthenticationError):
+                await b.receipts.get(1)
+        statuses = [e.status for e in sandbox.log if e.path == "/receipts/1"]
+    # The shared token's 401, then one replay with a token b minted itself: final.
+    assert statuses == [401, 401]
+    assert sum(1 for e in sandbox.log if e.path == "/auth") == 2
