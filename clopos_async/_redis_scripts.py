@@ -54,6 +54,22 @@ return {0, wait}
 """
 )
 
+#: KEYS inflight, done; ARGV limit, window ms. Ms until RESERVE could grant (holds
+#: aside), 0 if it could now; reads only.
+FREE_IN = (
+    _NOW
+    + """
+local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local live = redis.call('ZCOUNT', KEYS[1], now, '+inf')
+local done = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. (now - window), '+inf', 'WITHSCORES')
+if live + #done / 2 < limit then return 0 end
+if #done == 0 then return window end
+local wait = tonumber(done[2]) + window - now
+if wait < 1 then wait = 1 end
+return wait
+"""
+)
+
 #: KEYS inflight, done; ARGV slot, window ms. The slot's window starts now.
 COMPLETE = (
     _NOW

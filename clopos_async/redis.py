@@ -31,7 +31,7 @@ from clopos_async._auth import Minter, Token
 from clopos_async._errors import ClientValueError
 from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._redis_health import Health, Unavailable
-from clopos_async._redis_scripts import COMPLETE, HOLD, RESERVE, bucket_keys
+from clopos_async._redis_scripts import COMPLETE, FREE_IN, HOLD, RESERVE, bucket_keys
 from clopos_async._redis_tokens import SharedTokens
 from clopos_async._tenant import LEASE_MARGIN
 from clopos_async._validation import check_timeout
@@ -72,6 +72,7 @@ class RedisBackend:
         self._reserve = client.register_script(RESERVE)
         self._complete = client.register_script(COMPLETE)
         self._hold = client.register_script(HOLD)
+        self._free_in = client.register_script(FREE_IN)
         self._tokens = SharedTokens(client, namespace, self.health)
         self._default = _ScopedLimiter(self, {}, DEFAULT_LEASE)
 
@@ -142,6 +143,10 @@ class RedisBackend:
         """Grant nothing in ``bucket`` for ``seconds``, in every process."""
         await self._default.hold(bucket, seconds)
 
+    async def free_in(self, bucket: str, limit: int, window: float) -> float:
+        """Seconds until the fleet's log has a slot (holds aside); 0 if it has one now."""
+        return await self._default.free_in(bucket, limit, window)
+
     # -- TokenStore ---------------------------------------------------------------------
 
     async def obtain(self, tenant: str, mint: Minter, *, stale: Token | None = None) -> Token:
@@ -206,6 +211,17 @@ class _ScopedLimiter:
         await self._backend.health.quietly(
             lambda: self._backend._hold(keys=[keys.hold], args=[_ms(seconds)])
         )
+
+    async def free_in(self, bucket: str, limit: int, window: float) -> float:
+        keys = bucket_keys(self._backend.namespace, self._keys.get(bucket, bucket))
+        script = self._backend._free_in
+        try:
+            ms = await self._backend.health.call(
+                lambda: script(keys=[keys.inflight, keys.done], args=[limit, _ms(window)])
+            )
+        except Unavailable:
+            return await self._local.free_in(bucket, limit, window)
+        return float(ms) / 1000
 
 
 def _check_arguments(client: object, namespace: object, probe_interval: object) -> None:

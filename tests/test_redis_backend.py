@@ -71,6 +71,19 @@ async def test_a_dead_holders_slots_count_until_their_lease(make: Make) -> None:
     assert sum(1 for r in again if r.slot is not None) == 3
 
 
+async def test_free_in_is_when_the_fleets_full_log_frees_a_slot(make: Make) -> None:
+    first = make()
+    scoped = [b.for_client(tenant="i:b", auth="c", lease=10) for b in (first, make(first))]
+    assert await scoped[1].free_in("tenant", 2, 5.0) == 0  # room: nothing to wait for
+    for backend in scoped:
+        granted = await backend.reserve("tenant", 2, 5.0)
+        assert granted.slot is not None
+        await backend.complete("tenant", granted.slot)
+    wait = await scoped[1].free_in("tenant", 2, 5.0)  # full with the other process's slot
+    assert 4.0 < wait <= 5.0
+    assert (await scoped[0].reserve("tenant", 2, 5.0)).slot is None
+
+
 async def test_tenants_and_tiers_have_their_own_buckets(make: Make) -> None:
     backend = make()
     one = backend.for_client(tenant="i:one", auth="c1", lease=10)
