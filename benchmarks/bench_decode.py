@@ -30,8 +30,8 @@ import attrs
 import orjson
 import pydantic
 
-from clopos_async._converters import clear_caches, decode_receipts
-from clopos_async._models import Receipt
+from clopos_async._wire import clear_caches, decode_receipts
+from clopos_async.models import Receipt
 
 PAGE_SIZE = 50
 LINES_PER_RECEIPT = 3

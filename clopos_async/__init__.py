@@ -5,9 +5,9 @@ Import everything from here; the underscored modules are internal.
 
 from __future__ import annotations
 
-from clopos_async._client import CloposClient
+from clopos_async._client import ClientOptions, CloposClient
+from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
-from clopos_async._converters import converter
 from clopos_async._errors import (
     APIConnectionError,
     APIError,
@@ -33,20 +33,35 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import (
+from clopos_async._pagination import Pager
+from clopos_async._pipeline import ClientStats
+from clopos_async._protocol import FilterValue
+from clopos_async._rate_info import RateLimitInfo
+from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
+from clopos_async._version import __version__
+from clopos_async._wire import WireDatetime, converter
+from clopos_async.models import (
+    CheckCloseEvent,
     ClosedReceipt,
+    EpochMillis,
+    IsoDatetime,
+    Modificator,
     OrderStatus,
     Page,
     PaymentMethod,
-    RateLimitInfo,
+    ProductSnapshot,
     Receipt,
+    ReceiptMeta,
+    ReceiptOrderStatus,
     ReceiptProduct,
+    ReceiptProductMeta,
+    ReceiptProperties,
     ReceiptStatus,
+    SaleTypeSnapshot,
+    Station,
+    UserSnapshot,
+    VenueMap,
 )
-from clopos_async._pagination import Pager
-from clopos_async._pipeline import ClientStats
-from clopos_async._ratelimit import LimiterBackend, MemoryBackend
-from clopos_async._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -55,8 +70,11 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CheckCloseEvent",
+    "ClientOptions",
     "ClientStats",
     "ClientValueError",
+    "Clock",
     "CloposClient",
     "CloposError",
     "CloseConflictError",
@@ -67,9 +85,13 @@ __all__ = [
     "Credentials",
     "DecodeError",
     "EmptyPaymentsError",
+    "EpochMillis",
+    "FilterValue",
     "GatewayTimeoutError",
+    "IsoDatetime",
     "LimiterBackend",
     "MemoryBackend",
+    "Modificator",
     "NegativeAmountError",
     "NotFoundError",
     "OrderStatus",
@@ -78,17 +100,29 @@ __all__ = [
     "Pager",
     "PaymentMethod",
     "PermissionDeniedError",
+    "ProductSnapshot",
     "RateLimit",
     "RateLimitError",
     "RateLimitInfo",
     "Receipt",
+    "ReceiptMeta",
     "ReceiptNotOpenError",
+    "ReceiptOrderStatus",
     "ReceiptProduct",
+    "ReceiptProductMeta",
+    "ReceiptProperties",
     "ReceiptStatus",
+    "Reservation",
     "RetryPolicy",
+    "SaleTypeSnapshot",
     "ServerError",
+    "Station",
+    "SystemClock",
     "TransportError",
     "UnderpaymentError",
+    "UserSnapshot",
+    "VenueMap",
+    "WireDatetime",
     "__version__",
     "converter",
 ]

@@ -86,7 +86,6 @@ class TokenManager:
         self._refresh: asyncio.Future[Token] | None = None
         self._closed = False
         self._minted: Token | None = None
-        self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
         """The current token, minting one (once, for all waiters) if needed.
@@ -145,7 +144,6 @@ class TokenManager:
             stale, self._stale = self._stale, None
             token = await self._store.obtain(self._tenant, self._mint_here, stale=stale)
         self._token = token
-        self.refreshes += 1
         return token
 
     def _refresh_done(self, future: asyncio.Future[Token]) -> None:
@@ -169,7 +167,6 @@ class StaticToken:
 
     def __init__(self, value: str) -> None:
         self._token = Token(value=value, expires_at=float("inf"), lifetime=float("inf"))
-        self.refreshes = 0
 
     async def get(self, timeout: float | None = None) -> Token:
         return self._token

@@ -13,7 +13,7 @@ import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
 
 import aiohttp
 import attrs
@@ -26,13 +26,35 @@ from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
 from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
-from clopos_async._receipts import Receipts
-from clopos_async._retry import RetryRunner, Safety
+from clopos_async._retry import Deadline, RetryRunner, Safety
 from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key, tenant_key
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
+from clopos_async.resources import Receipts, Stations
+from clopos_async.resources._mount import mount
+from clopos_async.resources._seam import Seam
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
 T = TypeVar("T")
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword arguments of ``CloposClient``, for ``from_env(**overrides)``."""
+
+    credentials: Credentials | None
+    token: str | None
+    base_url: str
+    venue_id: int | None
+    timeout: float
+    retry: RetryPolicy | None
+    rate_limit: RateLimit | None
+    max_concurrency: int
+    session: aiohttp.ClientSession | None
+    token_store: TokenStore | None
+    clock: Clock | None
+
 
 USER_AGENT = f"clopos-async/{__version__}"
 
@@ -60,7 +82,9 @@ class CloposClient:
     ``await clopos.close()``. A ``session`` passed in is borrowed, never closed.
     """
 
-    receipts: Receipts
+    #: One line per resource; views made by ``with_options`` get their own.
+    receipts = mount(Receipts)
+    stations = mount(Stations)
 
     def __init__(
         self,
@@ -96,16 +120,23 @@ class CloposClient:
         self._transport = Transport(self._base_url, session=session, clock=self._clock.monotonic)
         self._pipeline = self._build_pipeline()
         self._options: dict[str, Any] = {}
-        self.receipts = Receipts(self)
+        self._resources: dict[str, Any] = {}
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> CloposClient:
+    def from_env(cls, **overrides: Unpack[ClientOptions]) -> CloposClient:
         """Build a client from the ``CLOPOS_*`` environment (the only place it is read).
 
         With ``CLOPOS_REDIS_URL`` set, the budget and the token are shared through a
         ``RedisBackend`` that this client builds and closes (DESIGN §7).
+
+        Args:
+            **overrides: constructor arguments that win over the environment.
+
+        Raises:
+            ClientValueError: the environment holds neither credentials nor a token,
+                or ``CLOPOS_REDIS_URL`` is set without redis-py installed.
         """
-        settings = {**settings_from_env(os.environ), **overrides}
+        settings: dict[str, Any] = {**settings_from_env(os.environ), **overrides}
         url = os.environ.get("CLOPOS_REDIS_URL")
         if not url:
             return cls(**settings)
@@ -146,7 +177,11 @@ class CloposClient:
 
     @property
     def stats(self) -> ClientStats:
-        """Requests, retries, 429s, token refreshes and pacing waits so far."""
+        """Requests, retries, 429s, token refreshes and pacing waits so far.
+
+        The live counters, shared with every view made by ``with_options``: they keep
+        counting after you read them. Take ``attrs.evolve(client.stats)`` for a snapshot.
+        """
         return self._stats
 
     def with_options(
@@ -163,7 +198,7 @@ class CloposClient:
         if deadline is not None:
             options["deadline"] = check_timeout("deadline", deadline)
         view._options = options
-        view.receipts = Receipts(view)
+        view._resources = {}  # made again, lazily, from the view's seam
         return view
 
     def __repr__(self) -> str:
@@ -190,6 +225,22 @@ class CloposClient:
         default GET/PATCH/PUT are safe and POST is not. ``deadline`` overrides
         the retry policy's for this call.
         """
+        return await self._send(
+            method, path, params=params, json=json, safe=safe, deadline=deadline
+        )
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        json: Any = None,
+        safe: bool | None = None,
+        deadline: float | None = None,
+        shared_deadline: Deadline | None = None,
+    ) -> dict[str, Any]:
+        """``request``, plus a Deadline shared by the calls of one operation (the seam's send)."""
         method = method.upper()
         if safe is None:
             safe = method in SAFE_METHODS
@@ -201,6 +252,7 @@ class CloposClient:
             safety=Safety.SAFE if safe else Safety.UNSAFE,
             timeout=self._options.get("timeout"),
             deadline=self._options.get("deadline") if deadline is None else deadline,
+            shared_deadline=shared_deadline,
         )
         return await self._pipeline.send(call)
 
@@ -212,10 +264,18 @@ class CloposClient:
         """
         await self._pipeline.tokens.get()
 
-    @property
-    def deadline(self) -> float:
-        """The deadline a call of this client (or view) gets: its option, else the policy's."""
-        return float(self._options.get("deadline", self._retry_policy.deadline))
+    def _seam(self) -> Seam:
+        """What this client's (or view's) resources may use of it (resources/_seam.py)."""
+        return Seam(
+            send=self._send,
+            authenticate=self.authenticate,
+            monotonic=self._clock.monotonic,
+            sleep=self._clock.sleep,
+            # The deadline a call of this client (or view) gets: its option, else the policy's.
+            deadline=float(self._options.get("deadline", self._retry_policy.deadline)),
+            max_attempts=self._retry_policy.max_attempts,
+            max_concurrency=self._max_concurrency,
+        )
 
     def _build_pipeline(self) -> Pipeline:
         return Pipeline(

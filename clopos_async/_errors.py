@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._redact import PATTERNS_ONLY, Masker
 
 

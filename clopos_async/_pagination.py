@@ -32,9 +32,9 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from clopos_async._models import Page
 from clopos_async._seen import SeenIds
 from clopos_async._window import OrderedWindow
+from clopos_async.models import Page
 
 T = TypeVar("T")
 

@@ -35,8 +35,8 @@ from clopos_async._errors import (
     RateLimitError,
 )
 from clopos_async._http import RawResponse, Transport
-from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import parse_rate_limit, unwrap_envelope
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import AUTH, TENANT, RateLimiter, ServerHold
 from clopos_async._redact import Masker
 from clopos_async._retry import MIN_ATTEMPT_SECONDS, Deadline, DeadlineSpent, RetryRunner, Safety

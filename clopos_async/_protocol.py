@@ -27,7 +27,7 @@ from clopos_async._errors import (
     RateLimitError,
     error_class_for_status,
 )
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._redact import PATTERNS_ONLY, Masker
 
 #: One filter value: a scalar, or a list of scalars sent as ``filters[N][1][M]`` (API §8).
@@ -129,9 +129,7 @@ def parse_json(body: bytes, masker: Masker = PATTERNS_ONLY) -> Any:
         raise BodyNotJSONError(f"body is not JSON: {safe_excerpt(body, masker)}") from exc
 
 
-def safe_excerpt(
-    body: bytes | bytearray | memoryview | str, masker: Masker = PATTERNS_ONLY
-) -> str:
+def safe_excerpt(body: bytes | bytearray | memoryview | str, masker: Masker = PATTERNS_ONLY) -> str:
     """A short printable excerpt of a raw body, with anything secret or token-like masked.
 
     A truncated ``/auth`` answer is not JSON but still holds the token, so mask before
@@ -365,9 +363,3 @@ def _error_body(body: bytes, masker: Masker) -> Any:
         return orjson.loads(body)
     except (orjson.JSONDecodeError, TypeError):
         return _excerpt_text(body, masker)
-
-
-def is_auth_path(path: str) -> bool:
-    """True for the token endpoint (``/auth`` under any base path, query ignored)."""
-    bare = path.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return bare.rsplit("/", 1)[-1] == "auth"

@@ -30,7 +30,7 @@ from typing import Protocol
 
 import attrs
 
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 
 logger = logging.getLogger("clopos_async")
 

@@ -47,9 +47,7 @@ def is_retryable(exc: BaseException, safety: Safety) -> bool:
     """True when ``exc`` is worth another attempt for a request of this ``safety``."""
     if isinstance(exc, RateLimitError):
         return True  # a 429 is refused before any work is done (API §7)
-    if isinstance(exc, APIConnectionError):
-        return safety is Safety.SAFE or not exc.request_sent
-    if isinstance(exc, APITimeoutError):
+    if isinstance(exc, (APIConnectionError, APITimeoutError)):
         return safety is Safety.SAFE or not exc.request_sent
     if isinstance(exc, ServerError):
         return safety is Safety.SAFE and exc.status in RETRYABLE_STATUSES

@@ -9,64 +9,25 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import NoReturn
 
+from clopos_async._api._endpoints import RECEIPT_STATUSES as RECEIPT_STATUS_VALUES
+from clopos_async._api._endpoints import RECEIPTS
 from clopos_async._errors import ClientValueError
 from clopos_async._protocol import FilterValue
+from clopos_async._wire._text import parse_date, parse_timestamp
 
-#: The documented sortable receipt fields (API §9.12, the sample ``sorts`` array).
-RECEIPT_SORTS: frozenset[str] = frozenset(
-    {
-        "id",
-        "cid",
-        "user_id",
-        "terminal_id",
-        "table_id",
-        "hall_id",
-        "customer_id",
-        "status",
-        "guests",
-        "total",
-        "subtotal",
-        "totalCost",
-        "gift_total",
-        "remaining",
-        "suspicion",
-        "discount_type",
-        "discount_value",
-        "discount_rate",
-        "service_charge",
-        "created_at",
-        "updated_at",
-        "closed_at",
-        "deleted_at",
-        "products.status",
-        "products.type",
-        "delivery_fee",
-        "loyalty_value",
-        "total_tax",
-    }
-)
-
-#: The receipt relations ``with[N]`` accepts (API §9.12).
-RECEIPT_INCLUDES: frozenset[str] = frozenset(
-    {
-        "receipt_products",
-        "receipt_products.modificators",
-        "receipt_products.product.unit",
-        "receipt_products.product.station",
-    }
-)
+#: The receipts list's sortable fields, relations and statuses (API §9.12, §11), read
+#: from the one table of API facts that the sandbox reads too.
+RECEIPT_SORTS: frozenset[str] = frozenset(RECEIPTS.sorts)
+RECEIPT_INCLUDES: frozenset[str] = frozenset(RECEIPTS.includes)
+RECEIPT_STATUSES: frozenset[int] = frozenset(RECEIPT_STATUS_VALUES)
 
 #: The fields ``filters[N][0]`` may name on receipts (API §9.12 lists these three; any other
-#: name comes back as 400 ``invalid_parameter``). Kept here until the API facts get a module.
-RECEIPT_FILTERS: frozenset[str] = frozenset({"status", "sale_type_id", "terminal_id"})
-
-#: Receipt status values (API §11: 1 open, 2 closed).
-RECEIPT_STATUSES: frozenset[int] = frozenset({1, 2})
+#: name comes back as 400 ``invalid_parameter``).
+RECEIPT_FILTERS: frozenset[str] = frozenset(field.name for field in RECEIPTS.filters)
 
 #: Upper bound for concurrency knobs: beyond this the 300/min budget (API §7) is the limit.
 MAX_CONCURRENCY = 64
@@ -79,9 +40,6 @@ ORDERS: dict[str, int] = {"asc": 1, "desc": -1}
 MAX_WIRE_INT = 2**63 - 1
 
 _REPR_CHARS = 80
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
-_WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -198,11 +156,11 @@ def check_date(name: str, value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            return parse_date(value)  # the wire's own strict parser
         except ValueError:
-            pass  # well-formed but not a real day, e.g. 2025-02-30
+            pass  # ill-formed, or not a real day, e.g. 2025-02-30
     _reject(name, value, "a date, a datetime or a 'YYYY-MM-DD' string of a real day is required")
 
 
@@ -227,11 +185,11 @@ def check_closed_at(value: object) -> datetime | None:
         if value.utcoffset() is None:
             return value
         _reject("closed_at", value, "a naive datetime in venue local time is required")
-    if isinstance(value, str) and _DATETIME.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return datetime.strptime(value, _WIRE_DATETIME)
+            return parse_timestamp(value)  # the wire's own strict parser
         except ValueError:
-            pass  # well-formed but not a real moment, e.g. 2025-01-01 25:00:00
+            pass  # ill-formed, or not a real moment, e.g. 2025-01-01 25:00:00
     _reject(
         "closed_at",
         value,

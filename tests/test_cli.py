@@ -33,10 +33,10 @@ import pytest
 
 from clopos_async import (
     ClientStats,
-    OrderStatus,
     PaymentMethod,
     RateLimitInfo,
     Receipt,
+    ReceiptOrderStatus,
     ReceiptStatus,
     __version__,
     converter,
@@ -675,7 +675,7 @@ def test_csv_quotes_names_with_commas_and_keeps_them_whole() -> None:
         (Decimal("1E+3"), "1000"),
         (ReceiptStatus.CLOSED, "2"),
         (7, "7"),
-        (OrderStatus.PICKED_UP, "PICKED_UP"),
+        (ReceiptOrderStatus.PICKED_UP, "PICKED_UP"),
         (True, "true"),
         (datetime(2025, 8, 12, 15, 0, 5), "2025-08-12 15:00:05"),
         (date(2025, 8, 12), "2025-08-12"),

@@ -89,8 +89,13 @@ async def test_queueing_for_permits_is_not_charged_to_the_close_reconcile() -> N
     closes, permits, delay, deadline = 80, 8, 0.1, 0.5  # 80 x 0.1 s / 8 = 1 s of queueing
     async with SandboxServer(receipts=closes, open_ratio=1.0) as sb:
         # The server applies each close, then the answer is lost after `delay`.
-        sb.fault("/receipts/*/close", method="POST", attempts=range(1, closes + 1), delay=delay,
-                 reset="after")
+        sb.fault(
+            "/receipts/*/close",
+            method="POST",
+            attempts=range(1, closes + 1),
+            delay=delay,
+            reset="after",
+        )
         totals = {i: Decimal(str(sb.receipt(i)["total"])) for i in sb.receipt_ids(status=1)}
         retry = RetryPolicy(max_attempts=3, base=0.01, cap=0.02, deadline=deadline)
         async with sb.client(retry=retry, max_concurrency=permits) as clopos:

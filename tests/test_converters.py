@@ -15,8 +15,9 @@ import attrs
 import orjson
 import pytest
 
-from clopos_async import _converters
-from clopos_async._converters import (
+from clopos_async import _wire
+from clopos_async._errors import ClientValueError, DecodeError
+from clopos_async._wire import (
     clear_caches,
     converter,
     decode_closed_receipt,
@@ -26,23 +27,22 @@ from clopos_async._converters import (
     format_timestamp,
     parse_timestamp,
 )
-from clopos_async._errors import ClientValueError, DecodeError
-from clopos_async._models import (
+from clopos_async.models import (
     CheckCloseEvent,
     ClosedReceipt,
     Modificator,
-    OrderStatus,
     Page,
     PaymentMethod,
-    ProductInfo,
+    ProductSnapshot,
     Receipt,
     ReceiptMeta,
+    ReceiptOrderStatus,
     ReceiptProduct,
     ReceiptProductMeta,
     ReceiptProperties,
     ReceiptStatus,
-    SaleTypeInfo,
-    UserInfo,
+    SaleTypeSnapshot,
+    UserSnapshot,
 )
 from tests import samples
 
@@ -134,8 +134,8 @@ def test_known_statuses_become_enums_and_unknown_ones_stay_raw() -> None:
 
     assert closed.status is ReceiptStatus.CLOSED
     assert open_receipt.status is ReceiptStatus.OPEN
-    assert closed.order_status is OrderStatus.COMPLETED
-    assert picked_up.order_status is OrderStatus.PICKED_UP
+    assert closed.order_status is ReceiptOrderStatus.COMPLETED
+    assert picked_up.order_status is ReceiptOrderStatus.PICKED_UP
     assert type(on_hold.status) is int
     assert on_hold.status == 3
     assert type(on_hold.order_status) is str
@@ -150,7 +150,7 @@ def test_meta_and_properties_are_modelled() -> None:
     assert receipt.properties is not None
 
     assert meta.preprint_count == 0
-    assert meta.sale_type == SaleTypeInfo(name="Delivery", extra={"system_type": "DELIVERY"})
+    assert meta.sale_type == SaleTypeSnapshot(name="Delivery", extra={"system_type": "DELIVERY"})
     assert meta.user is not None
     assert meta.user.name == "Murad"
     assert meta.terminal_updated_at == 1755003600500
@@ -171,7 +171,7 @@ def test_receipt_products_and_modificators_are_modelled() -> None:
     assert plov.modificators is not None
 
     assert type(plov) is ReceiptProduct
-    assert plov.meta.product == ProductInfo(name="Plov", type="DISH", price=Decimal("8.5"))
+    assert plov.meta.product == ProductSnapshot(name="Plov", type="DISH", price=Decimal("8.5"))
     assert [m.name for m in plov.modificators] == ["Extra saffron", "No onions"]
     assert plov.modificators[0].price == Decimal("0.6")
     assert plov.modificators[1].extra == {"group": "Preferences"}
@@ -312,11 +312,11 @@ def test_every_model_structures_and_unstructures_through_the_converter() -> None
         (PaymentMethod, receipt["payment_methods"][1]),
         (ReceiptProduct, line),
         (ReceiptProductMeta, line["meta"]),
-        (ProductInfo, line["meta"]["product"]),
+        (ProductSnapshot, line["meta"]["product"]),
         (Modificator, line["modificators"][1]),
         (ReceiptMeta, receipt["meta"]),
-        (SaleTypeInfo, receipt["meta"]["sale_type"]),
-        (UserInfo, receipt["meta"]["user"]),
+        (SaleTypeSnapshot, receipt["meta"]["sale_type"]),
+        (UserSnapshot, receipt["meta"]["user"]),
         (CheckCloseEvent, receipt["meta"]["check_close_event"]),
         (ReceiptProperties, receipt["properties"]),
         (Receipt, receipt),
@@ -560,8 +560,8 @@ def test_error_messages_stay_short_for_huge_values() -> None:
 
 @pytest.mark.parametrize("wire", samples.receipt_dicts(), ids=lambda d: str(d["id"]))
 def test_the_fast_path_decodes_every_sample_like_the_slow_path(wire: dict[str, Any]) -> None:
-    fast = _converters._PLANS[Receipt].fast(copy.deepcopy(wire))
-    slow = _converters.structure_slow(Receipt, wire, "data")
+    fast = _wire.fast_decoder(Receipt)(copy.deepcopy(wire))
+    slow = _wire.structure_slow(Receipt, wire, "data")
 
     assert fast == slow
     assert canonical(converter.unstructure(fast)) == canonical(converter.unstructure(slow))
@@ -643,7 +643,7 @@ def test_encode_payment_methods_writes_the_close_body_items() -> None:
 
 def test_the_money_memo_stays_bounded() -> None:
     clear_caches()
-    limit = _converters._MONEY_MEMO_MAX
+    limit = _wire._kinds._MONEY_MEMO_MAX
     wire = [{"id": i, "total": i + 0.25, "subtotal": 10_000 + i} for i in range(limit + 10)]
 
     receipts = decode_receipts(wire)
@@ -652,5 +652,5 @@ def test_the_money_memo_stays_bounded() -> None:
         Decimal(f"{limit + 8}.25"),
         Decimal(f"{limit + 9}.25"),
     ]
-    assert 0 < len(_converters._FLOAT_MONEY) <= limit
-    assert 0 < len(_converters._INT_MONEY) <= limit
+    assert 0 < len(_wire._kinds._FLOAT_MONEY) <= limit
+    assert 0 < len(_wire._kinds._INT_MONEY) <= limit

@@ -6,7 +6,7 @@ import orjson
 import pytest
 
 from clopos_async import DecodeError, converter
-from clopos_async._converters import decode_receipt, decode_receipts
+from clopos_async._wire import decode_receipt, decode_receipts
 
 
 def receipt(**fields: object) -> dict[str, object]:

@@ -11,8 +11,9 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clopos_async import _converters
-from clopos_async._converters import (
+from clopos_async import _wire
+from clopos_async._errors import DecodeError
+from clopos_async._wire import (
     converter,
     decode_closed_receipt,
     decode_receipt,
@@ -20,8 +21,7 @@ from clopos_async._converters import (
     format_timestamp,
     parse_timestamp,
 )
-from clopos_async._errors import DecodeError
-from clopos_async._models import ClosedReceipt, Receipt
+from clopos_async.models import ClosedReceipt, Receipt
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -330,7 +330,7 @@ def test_any_values_in_receipt_fields_give_receipts_or_a_decode_error(value: Any
     result, error = outcome(decode_receipts, value)
 
     if error is None:
-        assert result == _converters.structure_slow_list(Receipt, copy.deepcopy(value), "data")
+        assert result == _wire.structure_slow_list(Receipt, copy.deepcopy(value), "data")
     else:
         assert (error.path or "").startswith("data[")
 
@@ -356,9 +356,9 @@ def test_valid_receipts_round_trip_unchanged(wire: dict[str, Any]) -> None:
 def test_the_fast_path_accepts_valid_receipts_and_agrees_with_the_slow_path(
     wire: dict[str, Any],
 ) -> None:
-    fast = _converters._PLANS[Receipt].fast(wire)
+    fast = _wire.fast_decoder(Receipt)(wire)
 
-    assert fast == _converters.structure_slow(Receipt, wire, "data")
+    assert fast == _wire.structure_slow(Receipt, wire, "data")
 
 
 # --- timestamps --------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ import attrs
 import pytest
 
 from clopos_async._errors import ClientValueError
-from clopos_async._models import (
+from clopos_async._rate_info import RateLimitInfo
+from clopos_async.models import (
     ClosedReceipt,
-    OrderStatus,
     Page,
     PaymentMethod,
-    RateLimitInfo,
     Receipt,
     ReceiptMeta,
+    ReceiptOrderStatus,
     ReceiptProduct,
     ReceiptStatus,
 )
@@ -172,7 +172,7 @@ def test_receipt_status_values() -> None:
 
 
 def test_order_status_holds_the_receipt_order_status_values() -> None:
-    assert [s.value for s in OrderStatus] == [
+    assert [s.value for s in ReceiptOrderStatus] == [
         "NEW",
         "SCHEDULED",
         "IN_PROGRESS",
@@ -181,7 +181,7 @@ def test_order_status_holds_the_receipt_order_status_values() -> None:
         "COMPLETED",
         "CANCELLED",
     ]
-    assert OrderStatus("READY") == "READY"
+    assert ReceiptOrderStatus("READY") == "READY"
 
 
 # --- Page --------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ from clopos_async._errors import (
     RateLimitError,
     ServerError,
 )
-from clopos_async._models import RateLimitInfo
 from clopos_async._protocol import (
     EXCERPT_CHARS,
     FilterValue,
@@ -40,13 +39,13 @@ from clopos_async._protocol import (
     error_code,
     error_for,
     error_message,
-    is_auth_path,
     parse_json,
     parse_rate_limit,
     retry_after_seconds,
     safe_excerpt,
     unwrap_envelope,
 )
+from clopos_async._rate_info import RateLimitInfo
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJicmFuZCI6Im9wZW5hcGl0ZXN0In0.c2lnbmF0dXJl"
 
@@ -792,29 +791,6 @@ def _outcome(**kwargs: Any) -> dict[str, Any] | CloposError:
         return unwrap_envelope(method="GET", url="/r", **kwargs)
     except CloposError as error:
         return error
-
-
-# --- is_auth_path ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("/auth", True),
-        ("auth", True),
-        ("/auth/", True),
-        ("/open-api/v2/auth", True),
-        ("https://integrations.clopos.com/open-api/v2/auth", True),
-        ("/auth?x=1", True),
-        ("/receipts", False),
-        ("/authors", False),
-        ("/receipts/1/close", False),
-        ("/auth/extra", False),
-        ("", False),
-    ],
-)
-def test_is_auth_path(path: str, expected: bool) -> None:
-    assert is_auth_path(path) is expected
 
 
 def test_filter_value_alias_accepts_the_documented_shapes() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clopos_async._models import RateLimitInfo
+from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import AUTH, TENANT, MemoryBackend, RateLimiter, ServerHold
 from tests.fakes import FakeClock
 

@@ -16,6 +16,7 @@ import pytest
 import yarl
 
 from clopos_async.testing import SandboxServer
+from clopos_async.testing._store import ReceiptStore
 from tests.sandbox_http import mint_token
 
 
@@ -854,7 +855,7 @@ async def test_an_internal_failure_is_a_logged_500_envelope(
     def broken(*args: Any) -> Any:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(sandbox._store, "page", broken)
+    monkeypatch.setattr(ReceiptStore, "page", broken)  # the class: no private attribute read
     status, body = await list_receipts(http, sandbox, headers)
     assert (status, body["success"], body["error"]) == (500, False, "internal_error")
     assert "simulated bug" in caplog.text

@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clopos_async._errors import ClientValueError
-from clopos_async._models import ReceiptStatus as Status
 from clopos_async._validation import (
     MAX_CONCURRENCY,
     RECEIPT_FILTERS,
@@ -37,6 +36,7 @@ from clopos_async._validation import (
     check_status,
     check_timeout,
 )
+from clopos_async.models import ReceiptStatus as Status
 
 
 class WideInt:

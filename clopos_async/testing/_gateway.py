@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
+from clopos_async.testing._collections import Collection
 from clopos_async.testing._handlers import ReceiptsEndpoints, authenticate
 from clopos_async.testing._limits import (
     KeyedWindows,
@@ -27,7 +28,8 @@ from clopos_async.testing._limits import (
 from clopos_async.testing._tokens import TokenIssuer
 from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
 
-Endpoint = Callable[[Call, str | None], Reply]
+#: One endpoint's handler: the admitted call and the id in its path, if any.
+Route = Callable[[Call, str | None], Reply]
 
 
 def too_many(quota: Quota) -> Reply:
@@ -60,6 +62,7 @@ class Gateway:
         flood_limit: RateTier | None,
         tenant_limit: RateTier | None,
         *,
+        collections: Sequence[Collection] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.issuer = issuer
@@ -67,10 +70,11 @@ class Gateway:
         self.flood_windows = _windows(flood_limit)
         self.tenant_windows = _windows(tenant_limit)
         self._clock = clock
-        self._routes: tuple[tuple[re.Pattern[str], Mapping[str, Endpoint]], ...] = (
+        self._routes: tuple[tuple[re.Pattern[str], Mapping[str, Route]], ...] = (
             (re.compile(r"/receipts()"), {"GET": receipts.list}),
             (re.compile(r"/receipts/([^/]+)"), {"GET": receipts.get, "PATCH": receipts.patch}),
             (re.compile(r"/receipts/([^/]+)/close"), {"POST": receipts.close}),
+            *(route for collection in collections for route in collection.routes()),
         )
 
     def handle(self, call: Call, *, upstream: Reply | None = None) -> Reply:
@@ -83,11 +87,6 @@ class Gateway:
         if call.path == "/auth":
             return self._auth(call) if upstream is None else upstream
         return self._guarded(call, upstream)
-
-    def clear_limits(self) -> None:
-        for windows in (self.auth_windows, self.flood_windows, self.tenant_windows):
-            if windows is not None:
-                windows.clear()
 
     def _auth(self, call: Call) -> Reply:
         """``POST /auth`` behind tier 1: requests per client IP (API §7)."""
@@ -141,7 +140,7 @@ class Gateway:
         except Rejected as rejected:
             return rejected.reply(), tenant
 
-    def _resolve(self, call: Call) -> tuple[Endpoint, str | None]:
+    def _resolve(self, call: Call) -> tuple[Route, str | None]:
         for pattern, methods in self._routes:
             match = pattern.fullmatch(call.path)
             if match is None:

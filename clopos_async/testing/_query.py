@@ -12,26 +12,17 @@ from datetime import date
 
 import attrs
 
+from clopos_async._api import PageSize
+from clopos_async._api._endpoints import RECEIPTS
 from clopos_async.testing._wire import Rejected
 
-#: Relations ``with[N]`` / ``with[]`` may load on receipts (API §9.12).
-INCLUDES: tuple[str, ...] = (
-    "receipt_products",
-    "receipt_products.modificators",
-    "receipt_products.product.unit",
-    "receipt_products.product.station",
-)
-#: The ``sorts`` array of the receipts list (API §9.12), in the documented order.
-SORTS: tuple[str, ...] = (
-    "id", "cid", "user_id", "terminal_id", "table_id", "hall_id", "customer_id", "status",
-    "guests", "total", "subtotal", "totalCost", "gift_total", "remaining", "suspicion",
-    "discount_type", "discount_value", "discount_rate", "service_charge", "created_at",
-    "updated_at", "closed_at", "deleted_at", "products.status", "products.type",
-    "delivery_fee", "loyalty_value", "total_tax",
-)  # fmt: skip
-#: Fields ``filters[N][0]`` may name on receipts (API §9.12: "commonly" these three).
-FILTER_FIELDS: tuple[str, ...] = ("status", "sale_type_id", "terminal_id")
-MAX_LIMIT = 200  # API §8: receipts 1-200 (SDK docstring; "typically 200")
+#: Relations, sortable fields, filter fields and the page size of ``GET /receipts``
+#: (API §9.12), from the SDK's table of API facts.
+INCLUDES: tuple[str, ...] = RECEIPTS.includes
+SORTS: tuple[str, ...] = RECEIPTS.sorts
+FILTER_FIELDS: tuple[str, ...] = tuple(field.name for field in RECEIPTS.filters)
+MAX_LIMIT = RECEIPTS.max_limit
+_PAGE_SIZE = RECEIPTS.page_size or PageSize()
 _MAX_DIGITS = 18  # longer numbers are nonsense here, and int() of huge strings is slow
 
 _WITH = re.compile(r"with\[(\d*)\]")
@@ -77,8 +68,8 @@ def parse_receipt_list(pairs: Iterable[tuple[str, str]]) -> ReceiptQuery:
     if sort not in SORTS:
         raise invalid("sort[0]", sort, f"one of {', '.join(SORTS)}")
     return ReceiptQuery(
-        page=_integer(scalars, "page", 1, low=1, high=None),
-        limit=_integer(scalars, "limit", 50, low=1, high=MAX_LIMIT),
+        page=integer(scalars, "page", 1, low=1, high=None),
+        limit=integer(scalars, "limit", _PAGE_SIZE.default, low=_PAGE_SIZE.low, high=MAX_LIMIT),
         sort=sort,
         descending=sort_order == "-1",
         date_from=_date(scalars, "date[0]"),
@@ -113,9 +104,8 @@ def _scalars(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return scalars
 
 
-def _integer(
-    scalars: dict[str, str], name: str, default: int, *, low: int, high: int | None
-) -> int:
+def integer(scalars: dict[str, str], name: str, default: int, *, low: int, high: int | None) -> int:
+    """``scalars[name]`` as an integer in ``low..high``, ``default`` when absent, else 400."""
     raw = scalars.get(name)
     if raw is None:
         return default

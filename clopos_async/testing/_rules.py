@@ -16,11 +16,12 @@ from typing import Any, TypeGuard
 import attrs
 import orjson
 
+from clopos_async._api._endpoints import RECEIPT_ORDER_STATUSES
 from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._wire import Rejected
 
 #: API §9.12: the only receipt fields PATCH may change, and the order statuses of §11.
-ORDER_STATUSES = ("NEW", "SCHEDULED", "IN_PROGRESS", "READY", "PICKED_UP", "COMPLETED", "CANCELLED")
+ORDER_STATUSES = RECEIPT_ORDER_STATUSES
 WRITABLE_FIELDS = ("order_status", "order_number", "fiscal_id", "lock")
 _WIRE_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 

@@ -23,6 +23,17 @@ from aiohttp import web
 
 from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
+from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
+from clopos_async.testing._catalog import stations
+from clopos_async.testing._data import wire_datetime
+from clopos_async.testing._edge import (
+    API_ROOT,
+    call_of,
+    drop_connection,
+    outside_root,
+    relative_path,
+    response,
+)
 from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
@@ -37,7 +48,6 @@ from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
 if TYPE_CHECKING:
     from clopos_async._client import CloposClient
 
-API_ROOT = "/open-api/v2"  # API §1: every path hangs under /open-api/v2
 DEFAULT_START = date(2025, 8, 1)
 DEFAULT_AUTH_LIMIT = RateTier(60)  # API §7 tier 1: 60 /auth requests a minute per IP
 DEFAULT_FLOOD_LIMIT = RateTier(600)  # tier 2: 600 failed requests a minute per IP
@@ -46,15 +56,6 @@ _SHUTDOWN_TIMEOUT = 0.5  # seconds stop() waits for handlers still sleeping on f
 _MAX_BODY = 8 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
-
-
-def _check(name: str, value: Any, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise ClientValueError(f"SandboxServer({name}={value!r}) is not allowed: {allowed}")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _sandbox_credentials(seed: int) -> Credentials:
@@ -103,8 +104,8 @@ class SandboxServer:
         port: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        _check_arguments(receipts, seed, days, token_ttl, latency, open_ratio, port)
-        _check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
+        check_arguments(receipts, seed, days, token_ttl, latency, open_ratio, port)
+        check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
         self.host = host
         self.port = port
         self.latency = latency
@@ -121,7 +122,9 @@ class SandboxServer:
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
         receipts_api = ReceiptsEndpoints(self._store, self.closes)
         tiers = (auth_limit, flood_limit, tenant_limit)
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers, clock=clock)
+        self._collections = {"stations": stations()}  # small resources, from the API facts
+        routes = tuple(self._collections.values())
+        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -251,9 +254,9 @@ class SandboxServer:
 
     def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
         """Create ``n`` receipts; by default after the newest one, one second apart."""
-        _check("n", n, _is_int(n) and n >= 0, "an int >= 0")
+        check("n", n, is_int(n) and n >= 0, "an int >= 0")
         ok = created_at is None or (isinstance(created_at, datetime) and created_at.tzinfo is None)
-        _check("created_at", created_at, ok, "a naive datetime (venue local time) or None")
+        check("created_at", created_at, ok, "a naive datetime (venue local time) or None")
         moments = next_moments(self._store.newest_created_at(), n, created_at)
         return self._store.add(moments)
 
@@ -262,8 +265,18 @@ class SandboxServer:
         self._require_receipt(receipt_id)
         wanted = frozenset(include)
         unknown = sorted(wanted - set(INCLUDES))
-        _check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
+        check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
         return dict(orjson.loads(self._store.wire_bytes(receipt_id, wanted)))
+
+    def rows(self, resource: str) -> list[dict[str, Any]]:
+        """The wire dicts (copies) of a small resource, in id order: ``rows("stations")``."""
+        check(
+            "resource",
+            resource,
+            resource in self._collections,
+            f"one of {sorted(self._collections)}",
+        )
+        return self._collections[resource].rows()
 
     def receipt_ids(
         self,
@@ -290,6 +303,19 @@ class SandboxServer:
         except Rejected as rejected:
             raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
         receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
+        self._store.replace(receipt_id, receipt)
+
+    def touch(self, receipt_id: int, *, at: datetime | None = None) -> None:
+        """Move a receipt's ``updated_at`` to ``at`` (naive venue time; default now).
+
+        A change as the POS would make it, for change-feed tests (``receipts.watch``).
+        """
+        self._require_receipt(receipt_id)
+        ok = at is None or (isinstance(at, datetime) and at.tzinfo is None)
+        check("at", at, ok, "a naive datetime (venue local time) or None")
+        receipt = self._store.wire(receipt_id)
+        moment = datetime.now() if at is None else at
+        receipt["updated_at"] = wire_datetime(moment.replace(microsecond=0))
         self._store.replace(receipt_id, receipt)
 
     @property
@@ -339,18 +365,18 @@ class SandboxServer:
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         self._in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self._in_flight)
-        relative = _relative_path(request.path)
-        call = _call_of(request, request.path if relative is None else relative)
+        relative = relative_path(request.path)
+        call = call_of(request, request.path if relative is None else relative)
         entry = self._arrived(call)
         status = 0
         try:
             call = attrs.evolve(call, body=await request.read())
             reply = await self._respond(call, under_root=relative is not None)
             if reply is None:
-                _drop_connection(request)
+                drop_connection(request)
                 return web.Response(status=204)  # never written: the transport is closed
             status = reply.status
-            return _response(reply)
+            return response(reply)
         finally:
             self._in_flight -= 1
             self._finished(entry, status)
@@ -360,7 +386,7 @@ class SandboxServer:
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         if not under_root:
-            return _outside_root(call)  # no gateway, no faults: nothing lives there
+            return outside_root(call)  # no gateway, no faults: nothing lives there
         fault = self.faults.match(call.method, call.path)
         if fault is None:
             return self._handle(call)
@@ -427,74 +453,3 @@ class SandboxServer:
             if self.log[index] is entry:
                 self.log[index] = final
                 return
-
-
-def _check_arguments(
-    receipts: int,
-    seed: int,
-    days: int,
-    token_ttl: int,
-    latency: float,
-    open_ratio: float,
-    port: int,
-) -> None:
-    _check("receipts", receipts, _is_int(receipts) and receipts >= 0, "an int >= 0")
-    _check("seed", seed, _is_int(seed), "an int")
-    _check("days", days, _is_int(days) and days >= 1, "an int >= 1")
-    _check("token_ttl", token_ttl, _is_int(token_ttl) and token_ttl >= 1, "an int >= 1 (seconds)")
-    _check("latency", latency, _is_seconds(latency), "a number of seconds >= 0")
-    _check("open_ratio", open_ratio, _is_ratio(open_ratio), "a number from 0 to 1")
-    _check("port", port, _is_int(port) and 0 <= port <= 65535, "an int from 0 to 65535")
-
-
-def _check_tiers(**tiers: RateTier | None) -> None:
-    for name, tier in tiers.items():
-        _check(name, tier, tier is None or isinstance(tier, RateTier), "a RateTier or None")
-
-
-def _is_seconds(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-
-
-def _is_ratio(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
-
-
-def _relative_path(path: str) -> str | None:
-    """The path under the API root (``/receipts/5``); None for a path outside it."""
-    if path == API_ROOT or path.startswith(API_ROOT + "/"):
-        return path[len(API_ROOT) :] or "/"
-    return None
-
-
-def _outside_root(call: Call) -> Reply:
-    """404 for a path outside the API root: a wrong ``base_url`` must fail here too."""
-    # API §1: every path hangs under /open-api/v2; nothing else answers.
-    message = f"No route for {call.method} {call.path}: API paths start with {API_ROOT}"
-    return error_reply(404, "not_found", message)
-
-
-def _call_of(request: web.Request, path: str) -> Call:
-    return Call(
-        method=request.method,
-        path=path,
-        query=tuple(request.rel_url.query.items()),
-        headers=request.headers,
-        body=b"",
-        ip=request.remote or "unknown",
-        received=time.perf_counter(),
-    )
-
-
-def _response(reply: Reply) -> web.Response:
-    headers = {"Content-Type": "application/json"}
-    headers.update(reply.headers)
-    return web.Response(status=reply.status, body=reply.body, headers=headers)
-
-
-def _drop_connection(request: web.Request) -> None:
-    """Close the socket with no response: clients see a disconnect or reset."""
-    request.protocol.force_close()
-    transport = request.transport
-    if transport is not None:
-        transport.close()

@@ -81,7 +81,7 @@ def error_reply(status: int, error: str | None, message: str, **extra: Any) -> R
     return Reply(status=status, body=orjson.dumps(body))
 
 
-def _meta(call: Call) -> bytes:
+def meta(call: Call) -> bytes:
     """``"time":…,"timestamp":…,"unix":…`` (API §5): the envelope's diagnostic tail."""
     now = datetime.now(timezone.utc)
     elapsed_ms = int((time.perf_counter() - call.received) * 1000)
@@ -98,7 +98,7 @@ def object_reply(call: Call, data: bytes, *, message: str | None = None) -> Repl
     head = b'{"success":true,'
     if message is not None:
         head += b'"message":' + orjson.dumps(message) + b","
-    body = head + b'"data":' + data + b"," + _meta(call) + b"}"
+    body = head + b'"data":' + data + b"," + meta(call) + b"}"
     return Reply(status=200, body=body)
 
 
@@ -109,7 +109,7 @@ def list_reply(call: Call, items: list[bytes], *, total: int, sorts: bytes) -> R
             b'{"success":true,"data":[',
             b",".join(items),
             b'],"total":%d,' % total,
-            _meta(call),
+            meta(call),
             b',"sorts":',
             sorts,
             b"}",

@@ -2,7 +2,8 @@
 
 Every argument is checked before anything is sent, ``/auth`` included: bad
 input raises ``ClientValueError`` at call time, even for ``list``, which
-returns a lazy pager. Closing is exactly-once; see ``_close.py``.
+returns a lazy pager. Closing is exactly-once; see ``_close.py``. The facts
+(sortable fields, includes, page size) come from ``_api`` (``RECEIPTS``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from clopos_async._close import Closer, CloseRequest
-from clopos_async._converters import decode_receipt, decode_receipts
-from clopos_async._errors import ClientValueError, DecodeError
-from clopos_async._models import ClosedReceipt, Page, PaymentMethod, Receipt
+from clopos_async._api._endpoints import RECEIPT, RECEIPTS
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_include, encode_list_query
 from clopos_async._validation import (
@@ -30,27 +28,28 @@ from clopos_async._validation import (
     check_ids,
     check_include,
     check_optional_id,
-    check_optional_positive_int,
     check_order,
-    check_positive_int,
     check_sort,
     check_status,
 )
+from clopos_async._watch import Watcher
+from clopos_async._watch_state import state_from_since, watch_seconds
 from clopos_async._window import OrderedWindow
-
-if TYPE_CHECKING:
-    from clopos_async._client import CloposClient
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
+from clopos_async.resources._base import Resource, check_limit, item_id
+from clopos_async.resources._close import Closer, CloseRequest
+from clopos_async.resources._seam import Seam
 
 #: The API's documented maximum page size for receipts (API §8; SDK docstring 1-200).
-MAX_LIMIT = 200
+MAX_LIMIT = RECEIPTS.max_limit
 
 
-class Receipts:
+class Receipts(Resource):
     """``client.receipts``: sales receipts of the brand (and venue) the token targets."""
 
-    def __init__(self, client: CloposClient) -> None:
-        self._client = client
-        self._closer = Closer(client)
+    def __init__(self, seam: Seam) -> None:
+        super().__init__(seam)
+        self._closer = Closer(seam)
 
     def list(
         self,
@@ -73,7 +72,7 @@ class Receipts:
         start = check_date("date_from", date_from)
         end = check_date("date_to", date_to)
         check_date_range(start, end)
-        limit = _check_limit(limit)
+        size = check_limit(RECEIPTS, limit)  # checked in the order users read them
         query = _ListQuery(
             sort=check_sort(sort),
             order=check_order(order),
@@ -81,24 +80,23 @@ class Receipts:
             date_to=end,
             include=check_include(include),
             filters=tuple(_all_filters(filters, status, sale_type_id, terminal_id)),
-            limit=limit,
         )
-        return Pager(
-            lambda number: self._fetch_page(query, number),
-            decode_receipts,
-            key=_receipt_id,
-            page=check_positive_int("page", page),
-            limit=limit,
-            max_items=check_optional_positive_int("max_items", max_items),
-            concurrency=check_concurrency("concurrency", concurrency),
+        return self._pager(
+            RECEIPTS,
+            Receipt,
+            query.params,
+            page=page,
+            limit=size,
+            max_items=max_items,
+            concurrency=concurrency,
+            key=item_id,
         )
 
     async def get(self, id: int, *, include: str | Iterable[str] = ()) -> Receipt:
         """One receipt by id; ``NotFoundError`` when it does not exist."""
         receipt_id = check_id("id", id)
         params = encode_include(check_include(include))
-        envelope = await self._client.request("GET", f"/receipts/{receipt_id}", params=params)
-        return decode_receipt(_data(envelope))
+        return await self._get(RECEIPT, Receipt, receipt_id, params)
 
     def get_many(
         self,
@@ -111,7 +109,7 @@ class Receipts:
         receipt_ids = check_ids("ids", ids)
         includes = check_include(include)
         if concurrency is None:
-            width = self._client._max_concurrency  # already checked by the constructor
+            width = self._seam.max_concurrency  # already checked by the constructor
         else:
             width = check_concurrency("concurrency", concurrency)
         return self._iterate_many(receipt_ids, includes, width)
@@ -128,6 +126,67 @@ class Receipts:
         request = CloseRequest.build(receipt, payment_methods, closed_at, expected_total)
         return await self._closer.close(request)
 
+    def watch(
+        self,
+        *,
+        since: datetime | str | None = None,
+        interval: float = 5.0,
+        lookback: float = 2.0,
+        status: int | None = None,
+        sale_type_id: int | None = None,
+        terminal_id: int | None = None,
+        filters: Mapping[str, FilterValue] | Sequence[tuple[str, FilterValue]] | None = None,
+        include: str | Iterable[str] = (),
+        limit: int = 50,
+    ) -> Watcher[Receipt]:
+        """Follow new and changed receipts (by ``updated_at``), each change once, oldest first.
+
+        Polls ``GET /receipts`` sorted by ``updated_at`` descending every ``interval``
+        seconds, through the client's limiter and retries (API §9.14 recommends polling).
+
+        Args:
+            since: ``None`` to start from now; a naive ``datetime`` (venue local time)
+                to yield everything updated at or after it; or a ``watcher.checkpoint``
+                string to resume after a restart with nothing missed or repeated.
+            interval: Seconds between polls.
+            lookback: Seconds below the newest ``updated_at`` seen that every poll
+                reads again, for writes that land late in the same second.
+            status: Only receipts with this status (1 open, 2 closed).
+            sale_type_id: Only receipts of this sale type.
+            terminal_id: Only receipts of this terminal.
+            filters: More ``filters[N]`` tuples, as for ``list``.
+            include: Relations to embed, as for ``list``.
+            limit: Page size of each poll's requests (1-200).
+
+        Returns:
+            A ``Watcher``: ``async for receipt in watcher`` runs until cancelled;
+            ``watcher.checkpoint`` says where it stands.
+
+        Raises:
+            ClientValueError: An argument is invalid (nothing is sent).
+            CloposError: A poll failed for good; ``watcher.checkpoint`` still holds the
+                last delivered state.
+        """
+        options: dict[str, Any] = {
+            "status": status,
+            "sale_type_id": sale_type_id,
+            "terminal_id": terminal_id,
+            "filters": filters,
+            "include": include,
+            "limit": limit,
+        }
+        self.list(sort="updated_at", order="desc", **options)  # checks every argument now
+        return Watcher(
+            lambda number: self.list(sort="updated_at", order="desc", page=number, **options),
+            state=state_from_since(
+                since, lookback=watch_seconds("lookback", lookback, zero=True), aware=False
+            ),
+            key=item_id,
+            stamp=_receipt_stamp,
+            interval=watch_seconds("interval", interval).total_seconds(),
+            sleep=self._seam.sleep,
+        )
+
     async def _iterate_many(
         self, ids: Sequence[int], include: tuple[str, ...], width: int
     ) -> AsyncIterator[Receipt]:
@@ -143,20 +202,6 @@ class Receipts:
         finally:
             await window.cancel_all()
 
-    async def _fetch_page(self, query: _ListQuery, number: int) -> Page[Any]:
-        """One page with its receipts still wire dicts: the pager decodes them later."""
-        envelope = await self._client.request("GET", "/receipts", params=query.params(number))
-        items = _data(envelope)
-        if not isinstance(items, list):
-            raise DecodeError(f"expected an array, got {type(items).__name__}", path="data")
-        return Page(
-            items=tuple(items),
-            total=_total(envelope),
-            page=number,
-            limit=query.limit,
-            sorts=tuple(str(s) for s in envelope.get("sorts") or ()),
-        )
-
 
 @attrs.frozen(kw_only=True, slots=True)
 class _ListQuery:
@@ -168,12 +213,11 @@ class _ListQuery:
     date_to: date | None
     include: tuple[str, ...]
     filters: tuple[tuple[str, FilterValue], ...]
-    limit: int
 
-    def params(self, page: int) -> list[tuple[str, str]]:
+    def params(self, page: int, limit: int) -> list[tuple[str, str]]:
         return encode_list_query(
             page=page,
-            limit=self.limit,
+            limit=limit,
             sort=self.sort,
             order=self.order,
             date_from=self.date_from,
@@ -181,15 +225,6 @@ class _ListQuery:
             include=self.include,
             filters=self.filters,
         )
-
-
-def _check_limit(limit: object) -> int:
-    value = check_positive_int("limit", limit)
-    if value > MAX_LIMIT:
-        raise ClientValueError(
-            f"limit={value!r} is not allowed: an integer from 1 to {MAX_LIMIT} is required"
-        )
-    return value
 
 
 def _all_filters(
@@ -206,26 +241,5 @@ def _all_filters(
     return merged
 
 
-def _receipt_id(receipt: Receipt) -> int:
-    return receipt.id
-
-
-def _data(envelope: Mapping[str, Any]) -> Any:
-    if "data" not in envelope:
-        raise DecodeError("the envelope has no data", path="data")
-    return envelope["data"]
-
-
-def _total(envelope: Mapping[str, Any]) -> int:
-    """The envelope's ``total`` (API §5), or ``pagination.total`` (API §15 item 8).
-
-    A list without a total is refused rather than guessed at: guessing could
-    end a sweep early and silently lose receipts.
-    """
-    total = envelope.get("total")
-    pagination = envelope.get("pagination")
-    if total is None and isinstance(pagination, Mapping):
-        total = pagination.get("total")
-    if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
-        return total
-    raise DecodeError(f"expected a non-negative integer, got {total!r}", path="total")
+def _receipt_stamp(receipt: Receipt) -> datetime | None:
+    return receipt.updated_at or receipt.created_at

@@ -22,17 +22,10 @@ import collections
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
-import orjson
 
-from clopos_async._converters import (
-    decode_closed_receipt,
-    decode_receipt,
-    encode_payment_methods,
-    format_timestamp,
-)
 from clopos_async._errors import (
     APITimeoutError,
     BadRequestError,
@@ -48,13 +41,18 @@ from clopos_async._errors import (
     TransportError,
     UnderpaymentError,
 )
-from clopos_async._models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus, money
-from clopos_async._pipeline import Call
-from clopos_async._retry import Deadline, Safety
+from clopos_async._retry import Deadline
 from clopos_async._validation import check_closed_at, check_id
-
-if TYPE_CHECKING:
-    from clopos_async._client import CloposClient
+from clopos_async._wire import (
+    decode_closed_receipt,
+    decode_receipt,
+    encode_payment_methods,
+    format_timestamp,
+)
+from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt, ReceiptStatus
+from clopos_async.models._checks import money
+from clopos_async.resources._base import data_of
+from clopos_async.resources._seam import Seam
 
 #: Failures after which the close may or may not have been applied.
 AMBIGUOUS = (APITimeoutError, TransportError, ServerError, DecodeError)
@@ -110,19 +108,19 @@ class Closer:
     The whole close, its POSTs and reconciling GETs together, runs under one deadline.
     """
 
-    def __init__(self, client: CloposClient) -> None:
-        self._client = client
+    def __init__(self, seam: Seam) -> None:
+        self._seam = seam
 
     async def close(self, request: CloseRequest) -> ClosedReceipt:
         # A token first: a failing /auth then surfaces as itself, never as an
         # ambiguous close that needs reconciling.
-        await self._client.authenticate()
-        clock = self._client._clock.monotonic
+        await self._seam.authenticate()
+        clock = self._seam.monotonic
         # One Deadline for the whole close: queueing in any of its requests pushes
         # it back for all of them, so a close that waited its turn still has the
         # time to reconcile (README "Retries").
-        limit = Deadline(ends_at=clock() + self._client.deadline, clock=clock)
-        attempts = self._client._retry_policy.max_attempts
+        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
+        attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:
                 return await self._post(request, limit)
@@ -140,33 +138,21 @@ class Closer:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     async def _post(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt:
-        envelope = await self._send(
-            "POST", f"/receipts/{request.receipt_id}/close", limit, body=request.body()
-        )
-        if "data" not in envelope:
-            raise DecodeError("the envelope has no data", path="data")
-        return decode_closed_receipt(envelope["data"])
-
-    async def _send(
-        self, method: str, path: str, limit: Deadline, body: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        """One request of this close, under the close's shared Deadline."""
-        call = Call(
-            method=method,
-            path=path,
-            body=None if body is None else orjson.dumps(body),
-            safety=Safety.UNSAFE if method == "POST" else Safety.SAFE,
-            timeout=self._client._options.get("timeout"),
+        envelope = await self._seam.send(
+            "POST",
+            f"/receipts/{request.receipt_id}/close",
+            json=request.body(),
+            safe=False,
             shared_deadline=limit,
         )
-        return await self._client._pipeline.send(call)
+        return decode_closed_receipt(data_of(envelope))
 
     async def _reconcile(self, request: CloseRequest, limit: Deadline) -> ClosedReceipt | None:
         """Read the receipt: our close -> its result; open -> None; else a conflict."""
-        envelope = await self._send("GET", f"/receipts/{request.receipt_id}", limit)
-        if "data" not in envelope:
-            raise DecodeError("the envelope has no data", path="data")
-        receipt = decode_receipt(envelope["data"])
+        envelope = await self._seam.send(
+            "GET", f"/receipts/{request.receipt_id}", shared_deadline=limit
+        )
+        receipt = decode_receipt(data_of(envelope))
         if request.matches(receipt):
             if receipt.closed_at is None:
                 raise DecodeError("a closed receipt has no closed_at", path="data.closed_at")
@@ -202,8 +188,7 @@ def _check_payments(value: object) -> tuple[PaymentMethod, ...]:
     for i, payment in enumerate(payments):
         if payment.amount < 0:
             raise NegativeAmountError(
-                f"payment_methods[{i}].amount={payment.amount} is not allowed: "
-                "amounts must be >= 0"
+                f"payment_methods[{i}].amount={payment.amount} is not allowed: amounts must be >= 0"
             )
     return payments
 
