@@ -5,6 +5,7 @@ Import everything from here; the underscored modules are internal.
 
 from __future__ import annotations
 
+from clopos_async._auth import Token, TokenStore
 from clopos_async._client import ClientOptions, CloposClient
 from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
@@ -118,6 +119,8 @@ __all__ = [
     "ServerError",
     "Station",
     "SystemClock",
+    "Token",
+    "TokenStore",
     "TransportError",
     "UnderpaymentError",
     "UserSnapshot",
