@@ -25,6 +25,7 @@ from benchmarks import (
     bench_overhead,
     bench_prefetch,
     bench_ratelimit,
+    bench_shifting,
 )
 from benchmarks._report import (
     DEFAULT_RESULTS_DIR,
@@ -78,6 +79,7 @@ BENCHMARKS: tuple[tuple[str, Measurer], ...] = (
     ("prefetch", _async(bench_prefetch.measure)),
     ("rate limit", _async(bench_ratelimit.measure)),
     ("fleet", _async(bench_fleet.measure)),
+    ("re-reads", _async(bench_shifting.measure)),
 )
 
 

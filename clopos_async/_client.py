@@ -80,6 +80,29 @@ class CloposClient:
 
     Use it as ``async with CloposClient(credentials=...) as clopos:`` or call
     ``await clopos.close()``. A ``session`` passed in is borrowed, never closed.
+
+    Args:
+        credentials: client id, secret, brand and integrator id; the client mints and
+            renews tokens at ``POST /auth`` itself. Exactly one of ``credentials`` and
+            ``token``.
+        token: a ready ``x-token``; a 401 is then an ``AuthenticationError``.
+        base_url: the API root, ``http://`` or ``https://``.
+        venue_id: sent as ``x-venue`` on every request, if given.
+        timeout: seconds per attempt.
+        retry: attempts, backoff and the whole call's deadline (``RetryPolicy()``).
+        rate_limit: the pacing budget (``RateLimit()``: 300 requests/min); ``None`` turns
+            pacing off (429s are still handled).
+        max_concurrency: requests in flight at most.
+        session: an ``aiohttp.ClientSession`` to borrow instead of creating one.
+        clock: time source for tests (``time``, ``monotonic``, ``sleep``).
+
+    Attributes:
+        receipts: the receipts resource (``Receipts``): ``list``, ``get``, ``get_many``,
+            the exactly-once ``close`` and the ``watch`` change feed.
+        stations: the stations resource (``Stations``): ``list`` and ``get``.
+
+    Raises:
+        ClientValueError: an argument is not allowed (named, with what is allowed).
     """
 
     #: One line per resource; views made by ``with_options`` get their own.
@@ -126,15 +149,21 @@ class CloposClient:
     def from_env(cls, **overrides: Unpack[ClientOptions]) -> CloposClient:
         """Build a client from the ``CLOPOS_*`` environment (the only place it is read).
 
+        Reads ``CLOPOS_CLIENT_ID``, ``CLOPOS_CLIENT_SECRET``, ``CLOPOS_BRAND`` and
+        ``CLOPOS_INTEGRATOR_ID`` (all four) or ``CLOPOS_TOKEN``, plus ``CLOPOS_BASE_URL``
+        and ``CLOPOS_VENUE_ID``.
         With ``CLOPOS_REDIS_URL`` set, the budget and the token are shared through a
         ``RedisBackend`` that this client builds and closes (DESIGN §7).
 
         Args:
             **overrides: constructor arguments that win over the environment.
 
+        Returns:
+            A new client.
+
         Raises:
-            ClientValueError: the environment holds neither credentials nor a token,
-                or ``CLOPOS_REDIS_URL`` is set without redis-py installed.
+            ClientValueError: the variables are missing or not allowed (named), or
+                ``CLOPOS_REDIS_URL`` is set without redis-py installed.
         """
         settings: dict[str, Any] = {**settings_from_env(os.environ), **overrides}
         url = os.environ.get("CLOPOS_REDIS_URL")
@@ -163,7 +192,8 @@ class CloposClient:
         """Close the session this client created; a borrowed one is left open.
 
         Views made by ``with_options`` share the session, so closing any closes all.
-        A token mint in flight is cancelled first: nothing runs on after close.
+        A token mint in flight is cancelled first: nothing runs on after close. Calling it
+        again does nothing.
         The Redis backend ``from_env`` built is closed too; one passed in is not.
         """
         await self._pipeline.tokens.close()
@@ -173,14 +203,18 @@ class CloposClient:
 
     @property
     def closed(self) -> bool:
+        """Whether ``close()`` has run (a closed client sends nothing more)."""
         return self._transport.closed
 
     @property
     def stats(self) -> ClientStats:
-        """Requests, retries, 429s, token refreshes and pacing waits so far.
+        """Live counters: requests, retries, 429s, token refreshes, pacing waits.
 
         The live counters, shared with every view made by ``with_options``: they keep
         counting after you read them. Take ``attrs.evolve(client.stats)`` for a snapshot.
+
+        Returns:
+            The ``ClientStats`` this client (and its views) update as they work.
         """
         return self._stats
 
@@ -190,7 +224,18 @@ class CloposClient:
         timeout: float | None = None,
         deadline: float | None = None,
     ) -> CloposClient:
-        """A view of this client with other per-call limits; it shares everything else."""
+        """A view of this client with other per-call limits; it shares everything else.
+
+        Args:
+            timeout: seconds per attempt for the view's calls.
+            deadline: seconds for each whole call of the view, retries included.
+
+        Returns:
+            A client sharing this one's session, token, limiter and stats.
+
+        Raises:
+            ClientValueError: ``timeout`` or ``deadline`` is not a positive number.
+        """
         view = copy.copy(self)
         options = dict(self._options)
         if timeout is not None:
@@ -220,10 +265,24 @@ class CloposClient:
     ) -> dict[str, Any]:
         """Send one API call and return its success envelope (``data`` and friends).
 
-        The escape hatch for endpoints without a resource yet. ``safe`` says
-        whether the call may be repeated after an ambiguous failure; by
-        default GET/PATCH/PUT are safe and POST is not. ``deadline`` overrides
-        the retry policy's for this call.
+        The escape hatch for endpoints without a resource yet.
+
+        Args:
+            method: the HTTP method, e.g. ``"GET"``.
+            path: the path below ``base_url``, e.g. ``"/receipts"``.
+            params: query parameters, already encoded as pairs.
+            json: a body to send as JSON.
+            safe: whether the call may be repeated after an ambiguous failure; by
+                default GET/PATCH/PUT are safe and POST is not.
+            deadline: seconds for the whole call, instead of the retry policy's.
+
+        Returns:
+            The success envelope (``data`` and its siblings).
+
+        Raises:
+            APIError: the API answered with an error (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the body was not JSON or not an envelope.
         """
         return await self._send(
             method, path, params=params, json=json, safe=safe, deadline=deadline
@@ -261,6 +320,10 @@ class CloposClient:
 
         Calls do this on their own; call it to fail fast at start-up on bad
         credentials. With a static ``token=`` it does nothing.
+
+        Raises:
+            AuthenticationError: the credentials were refused.
+            TransportError: ``POST /auth`` could not be reached.
         """
         await self._pipeline.tokens.get()
 

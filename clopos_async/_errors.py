@@ -101,9 +101,11 @@ class DecodeError(CloposError):
 
 
 class BodyNotJSONError(DecodeError):
-    """A success status whose body is not JSON at all: almost always a response a proxy
-    cut short. Safe requests retry it like a 5xx (API §6.5); the ``success: false`` of a
-    whole body is an ``APIError`` and never retried."""
+    """A success status whose body is not JSON at all.
+
+    Almost always a response a proxy cut short. Safe requests retry it like a 5xx
+    (API §6.5); the ``success: false`` of a whole body is an ``APIError`` and never retried.
+    """
 
 
 class APIError(CloposError):
@@ -211,11 +213,33 @@ class CloseConflictError(CloposError):
         self.actual = actual
         super().__init__(
             f"receipt {receipt_id} was closed by someone else: "
-            f"expected payments {expected!r}, found {actual!r}"
+            f"paid {payments_text(expected)} ≠ closed with {payments_text(actual)}"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_close_conflict, (self.receipt_id, self.expected, self.actual))
+
+
+def payments_text(payments: Any) -> str:
+    """``2 Cash 8140 + 1 Card 14.64`` (id, name, amount) for a list of payments.
+
+    Duck-typed on ``id``/``name``/``amount`` so that this module needs no models.
+    """
+    fields = ("id", "name", "amount")
+    if isinstance(payments, (str, bytes)) or not isinstance(payments, (list, tuple)):
+        return _plain(payments)
+    if not all(all(hasattr(p, f) for f in fields) for p in payments):
+        return _plain(payments)  # not the documented shape: show it as it is
+    if not payments:
+        return "nothing"
+    return " + ".join(f"{p.id} {p.name} {p.amount}" for p in payments)
+
+
+def _plain(value: Any) -> str:
+    try:
+        return repr(value)[:200]
+    except Exception:  # a hostile __repr__ must not replace the error being built
+        return f"<{type(value).__name__}>"
 
 
 def _rebuild_close_conflict(receipt_id: int, expected: Any, actual: Any) -> CloseConflictError:

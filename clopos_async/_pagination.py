@@ -3,16 +3,22 @@
 A pager sends nothing until it is awaited or iterated. A sweep follows these
 rules (DESIGN §2 Pagination):
 
-* the newest response's ``total`` decides where the sweep ends, so a total
-  that grows mid-sweep extends it; a short page ends it; no page past the end
-  is ever requested and every page is fetched exactly once;
-* items are de-duplicated by key (rows shift between pages when receipts
-  arrive during a newest-first sweep);
-* ``max_items`` caps both the items yielded and the pages requested;
-* ``concurrency=N`` keeps up to N page requests in flight and still yields in
-  page order;
-* ``next_page`` is the first page not yet fully yielded: iterating the same
-  pager again after a failure resumes there, remembering what it yielded.
+* which page to ask for next is planned from the totals of the answers (see
+  ``_sweep.py``): with unchanged totals that is page 1, 2, 3, ... and every page
+  is fetched exactly once; when rows arrive or leave mid-sweep, a page whose
+  rows moved is read again, so no row that matched for the whole sweep is
+  missed, in whatever order the answers come back; no page past the newest
+  end is ever requested;
+* items are de-duplicated by key, which makes those overlapping reads safe;
+* ``max_items`` caps both the items yielded and the positions (pages) swept;
+* ``concurrency=N`` keeps up to N page requests in flight and yields pages in
+  the order they were requested (a re-read comes after the pages requested
+  before it), each page's items in page order;
+* ``next_page`` is the page that, in the newest state seen, holds the first row
+  not yet covered by fully yielded pages: iterating the same pager again after
+  a failure resumes there, remembering what it yielded;
+* stopping early (``break``, ``aclose()``) cancels the requests in flight at
+  once (``WindowedIterator``).
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ import contextlib
 import math
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterator,
     Awaitable,
     Callable,
     Generator,
@@ -33,7 +38,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from clopos_async._seen import SeenIds
-from clopos_async._window import OrderedWindow
+from clopos_async._sweep import Claim, SweepPlan
+from clopos_async._window import OrderedWindow, WindowedIterator
 from clopos_async.models import Page
 
 T = TypeVar("T")
@@ -73,6 +79,7 @@ class Pager(Generic[T]):
         self._seen = SeenIds()
         self._yielded = 0
         self._finished = False
+        self._plan: SweepPlan | None = None
         self.next_page = page
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
@@ -82,39 +89,55 @@ class Pager(Generic[T]):
     async def _fetch_one(self) -> Page[T]:
         return self._decoded(await self._fetch(self._first_page))
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> WindowedIterator[T]:
+        """Every item from ``next_page`` on; stopping early cancels the prefetch."""
+        window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
+        return WindowedIterator(self._items(window), window)
+
+    def pages(self) -> WindowedIterator[Page[T]]:
+        """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
+        window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
+        return WindowedIterator(self._pages(window), window)
+
+    async def _items(self, window: OrderedWindow[Page[Any]]) -> AsyncGenerator[T, None]:
         # Ids are committed one by one as they are yielded, and a page counts as done
         # only after its last item: a consumer that stops mid-page resumes there.
-        async with contextlib.aclosing(self._sweep()) as sweep:
-            async for page, ended in sweep:
+        async with contextlib.aclosing(self._sweep(window)) as sweep:
+            async for page, claim in sweep:
                 for item in page.items:
                     if self._reached_max():
                         break
                     if self._seen.add(self._key(item)):
                         self._yielded += 1
                         yield item
-                self._page_done(page, ended)
+                self._page_done(claim)
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
-        async with contextlib.aclosing(self._sweep()) as sweep:
-            async for page, ended in sweep:
+    async def _pages(self, window: OrderedWindow[Page[Any]]) -> AsyncGenerator[Page[T], None]:
+        async with contextlib.aclosing(self._sweep(window)) as sweep:
+            async for page, claim in sweep:
                 fresh = self._commit(page)
-                self._page_done(page, ended)
+                self._page_done(claim)
                 yield fresh
 
-    async def _sweep(self) -> AsyncGenerator[tuple[Page[T], bool], None]:
-        """Decoded pages in order, each with whether the sweep ends after it."""
-        window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
-        sweep = _Sweep(start=self.next_page, limit=self._limit, page_budget=self._page_budget())
+    async def _sweep(
+        self, window: OrderedWindow[Page[Any]]
+    ) -> AsyncGenerator[tuple[Page[T], Claim], None]:
+        """Decoded pages, each with the reference interval it covers (``_sweep.py``)."""
+        plan = self._plan = SweepPlan(
+            start=self.next_page, limit=self._limit, page_budget=self._page_budget()
+        )
+        held: list[tuple[Claim, Page[Any]]] = []
         try:
-            sweep.fill(window, self._fetch)
+            _fill(plan, window, self._fetch)
             while window and not self._finished:
                 raw = await window.next()
-                sweep.learn(raw)
-                if sweep.fill(window, self._fetch):  # before decoding: keep requests in flight
+                held.append((plan.learn(raw.page, raw.total, len(raw.items)), raw))
+                if _fill(plan, window, self._fetch):  # before decoding: keep requests in flight
                     await window.let_run()
-                yield self._decoded(raw), sweep.ended
+                for claim, ready in _take_ready(held, plan):
+                    yield self._decoded(ready), claim
+            for claim, rest in _take_ready(held, None):  # the sweep ended: hand out the rest
+                yield self._decoded(rest), claim
             self._finished = True
         finally:
             await window.cancel_all()
@@ -135,9 +158,12 @@ class Pager(Generic[T]):
         total_pages = math.ceil(self._max_items / self._limit)
         return total_pages - (self.next_page - self._first_page)
 
-    def _page_done(self, page: Page[T], ended: bool) -> None:
-        self.next_page = page.page + 1
-        if ended or self._reached_max():
+    def _page_done(self, claim: Claim) -> None:
+        plan = self._plan
+        assert plan is not None  # set by _sweep before it hands out a page
+        plan.yielded(claim)
+        self.next_page = plan.resume_page()
+        if plan.done or self._reached_max():
             self._finished = True
 
     def _commit(self, page: Page[T]) -> Page[T]:
@@ -157,39 +183,26 @@ class Pager(Generic[T]):
         return self._max_items is not None and self._yielded >= self._max_items
 
 
-@attrs.define(kw_only=True, slots=True)
-class _Sweep:
-    """Which pages exist as far as we know, and which have been requested."""
+def _take_ready(
+    held: list[tuple[Claim, Page[Any]]], plan: SweepPlan | None
+) -> list[tuple[Claim, Page[Any]]]:
+    """Remove and return the held pages ``plan`` allows out (all if None), by position."""
+    ready = [entry for entry in held if plan is None or plan.ready(entry[0])]
+    for entry in ready:
+        held.remove(entry)
+    return sorted(ready, key=lambda entry: entry[0])
 
-    start: int
-    limit: int
-    page_budget: float
-    next_to_request: int = attrs.field(default=0)
-    last_page: int = attrs.field(default=0)
-    ended: bool = False
 
-    def __attrs_post_init__(self) -> None:
-        self.next_to_request = self.start
-        # Until a total is known only the first page may be asked for.
-        self.last_page = self.start
-
-    def fill(self, window: OrderedWindow[Page[Any]], fetch: FetchPage) -> int:
-        """Submit every page the window has room for and the sweep allows; how many."""
-        submitted = 0
-        while not window.full and not self.ended and self._may_request(self.next_to_request):
-            window.submit(_call(fetch, self.next_to_request))
-            self.next_to_request += 1
-            submitted += 1
-        return submitted
-
-    def _may_request(self, page: int) -> bool:
-        return page <= self.last_page and page - self.start < self.page_budget
-
-    def learn(self, page: Page[Any]) -> None:
-        """The newest response's total moves the end; a short page ends the sweep."""
-        self.last_page = max(math.ceil(page.total / self.limit), self.start) if page.total else 0
-        if len(page.items) < self.limit or page.page >= self.last_page:
-            self.ended = True
+def _fill(plan: SweepPlan, window: OrderedWindow[Page[Any]], fetch: FetchPage) -> int:
+    """Submit every page the window has room for and the plan asks for; how many."""
+    submitted = 0
+    while not window.full and not plan.done:
+        page = plan.next_request()
+        if page is None:
+            break
+        window.submit(_call(fetch, page))
+        submitted += 1
+    return submitted
 
 
 async def _call(fetch: FetchPage, page: int) -> Page[Any]:

@@ -48,7 +48,25 @@ AUTH_PATH = "/auth"
 
 @attrs.define(kw_only=True, slots=True)
 class ClientStats:
-    """Counters for workers' metrics. Counts are exact; seconds are wall time waited."""
+    """Counters for workers' metrics, live: the client updates them as it works.
+
+    Attributes:
+        requests: HTTP requests sent, retries and ``POST /auth`` included.
+        retries: attempts that were retried.
+        rate_limited: 429 answers.
+        token_refreshes: tokens minted at ``POST /auth``.
+        rate_limit_waits: requests that had to wait for a pacing slot.
+        rate_limit_wait_seconds: the seconds those requests waited, summed over requests
+            (concurrent waits add up).
+        rate_limit_wait_wall_seconds: wall-clock seconds during which at least one request
+            waited for a pacing slot (concurrent waits count once); a wait still under way
+            is not included until it ends, see ``pacing_since``.
+        pacing_waiters: requests waiting for a pacing slot right now.
+        pacing_since: the client clock's monotonic time since which ``pacing_waiters`` has
+            been above zero, or ``None`` while nothing waits.
+        rate_limit: the ``RateLimit-*`` headers of the latest authenticated response, if it
+            had them.
+    """
 
     requests: int = 0
     retries: int = 0
@@ -56,8 +74,22 @@ class ClientStats:
     token_refreshes: int = 0
     rate_limit_waits: int = 0
     rate_limit_wait_seconds: float = 0.0
-    #: The ``RateLimit-*`` headers of the latest authenticated response, if it had them.
+    rate_limit_wait_wall_seconds: float = 0.0
+    pacing_waiters: int = 0
+    pacing_since: float | None = None
     rate_limit: RateLimitInfo | None = None
+
+    def pacing_wall_seconds(self, now: float) -> float:
+        """Wall-clock seconds spent waiting for pacing so far, a wait under way included.
+
+        Args:
+            now: the client clock's current monotonic time.
+
+        Returns:
+            ``rate_limit_wait_wall_seconds`` plus the current wait, if one is under way.
+        """
+        ongoing = 0.0 if self.pacing_since is None else max(now - self.pacing_since, 0.0)
+        return self.rate_limit_wait_wall_seconds + ongoing
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -244,6 +276,7 @@ class Pipeline:
     async def _take_slot(self, bucket: str, call: Call, limit: Deadline) -> str | None:
         if self._limiter is None:
             return None
+        self._pacing_started()
         try:
             slot, waited = await self._limiter.acquire(bucket, max_wait=max(limit.left(), 0.0))
         except ServerHold as hold:
@@ -257,10 +290,27 @@ class Pipeline:
                 url=call.path,
                 retry_after=hold.seconds,
             ) from None
+        finally:
+            self._pacing_ended()
         if waited > 0:
             self.stats.rate_limit_waits += 1
             self.stats.rate_limit_wait_seconds += waited
         return slot
+
+    def _pacing_started(self) -> None:
+        # Live "waiting for the budget" for progress displays (the CLI's): who waits, since when.
+        stats = self.stats
+        if stats.pacing_waiters == 0:
+            stats.pacing_since = self._clock.monotonic()
+        stats.pacing_waiters += 1
+
+    def _pacing_ended(self) -> None:
+        stats = self.stats
+        stats.pacing_waiters -= 1
+        if stats.pacing_waiters == 0 and stats.pacing_since is not None:
+            # Concurrent waits overlap: only the span with anyone waiting is wall time.
+            stats.rate_limit_wait_wall_seconds += self._clock.monotonic() - stats.pacing_since
+            stats.pacing_since = None
 
     async def _free_slot(self, bucket: str, slot: str | None, response: RawResponse | None) -> None:
         info = parse_rate_limit(response.headers) if response is not None else None

@@ -309,9 +309,16 @@ def _error_class(status: int, code: str | None, is_auth: bool) -> type[APIError]
     return ERROR_BY_SLUG.get(code.strip().lower(), APIError)
 
 
+#: A ``RateLimit-Reset`` above this is not "seconds until the window resets" (the windows
+#: are a minute, API §7) but a broken header, e.g. an epoch: it is ignored on a 429.
+MAX_RESET_SECONDS = 3600.0
+
+
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     # API §7: wait at least RateLimit-Reset; honour Retry-After too if it asks for longer.
     reset = _header_number(headers, "RateLimit-Reset")
+    if reset is not None and reset > MAX_RESET_SECONDS:
+        reset = None
     waits = [w for w in (reset, retry_after_seconds(headers)) if w is not None]
     return max(waits) if waits else None
 

@@ -77,8 +77,11 @@ def _one_of(choices: Iterable[str]) -> str:
 
 
 def _as_int(value: object) -> int | None:
-    """The value as an int, or None: numbers.Integral admits numpy integers (ids read from
-    a DataFrame); a bool is never taken for a number."""
+    """The value as an int, or None.
+
+    numbers.Integral admits numpy integers (ids read from a DataFrame); a bool is never
+    taken for a number.
+    """
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
         return None
     try:

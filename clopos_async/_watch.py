@@ -31,8 +31,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from clopos_async._errors import CloposError, RateLimitError, ServerError, TransportError
+from clopos_async._watch_state import Change, WatchState, state_from_since, watch_seconds
 from clopos_async.models import Page
-from clopos_async._watch_state import Change, WatchState
 
 T = TypeVar("T")
 
@@ -159,6 +159,46 @@ class Watcher(Generic[T]):
         fresh.reverse()
         fresh.sort(key=lambda pair: pair[0][1])
         return fresh
+
+
+def watch_list(
+    fetch: FetchPage[T],
+    *,
+    since: object,
+    interval: object,
+    lookback: object,
+    aware: bool,
+    stamp: Callable[[T], datetime | None],
+    sleep: Callable[[float], Awaitable[None]],
+) -> Watcher[T]:
+    """A ``Watcher`` over ``fetch`` with its arguments checked (the resources' ``watch``).
+
+    Args:
+        fetch: one page of the list sorted ``updated_at`` newest first, items decoded.
+        since: ``None``, a ``datetime`` or a checkpoint string (``state_from_since``).
+        interval: seconds between polls, > 0.
+        lookback: seconds of the look-back window, >= 0.
+        aware: whether the resource's ``updated_at`` is aware UTC (orders) or naive.
+        stamp: an item's change time (``updated_at``, else ``created_at``).
+        sleep: the client's sleep.
+
+    Raises:
+        ClientValueError: ``since``, ``interval`` or ``lookback`` is not allowed.
+    """
+    window = watch_seconds("lookback", lookback, zero=True)
+    return Watcher(
+        fetch,
+        state=state_from_since(since, lookback=window, aware=aware),
+        key=_item_id,
+        stamp=stamp,
+        interval=watch_seconds("interval", interval).total_seconds(),
+        sleep=sleep,
+    )
+
+
+def _item_id(item: Any) -> Hashable:
+    key: Hashable = item.id  # every watched resource has an ``id`` (API §10)
+    return key
 
 
 def _last(page: Page[Any]) -> bool:

@@ -64,6 +64,16 @@ class RedisBackend:
         namespace: str = "clopos",
         probe_interval: float = 1.0,
     ) -> None:
+        """Share budgets and tokens through ``client`` (left open by ``aclose``).
+
+        Args:
+            client: a ``redis.asyncio.Redis``.
+            namespace: the prefix of every key (one per fleet or environment).
+            probe_interval: seconds between probes of Redis while it is down.
+
+        Raises:
+            ClientValueError: an argument is not allowed (named, with what is).
+        """
         _check_arguments(client, namespace, probe_interval)
         self._redis = client
         self._owns_client = False
@@ -121,6 +131,7 @@ class RedisBackend:
             await self._redis.aclose()
 
     def __repr__(self) -> str:
+        """The namespace and whether Redis is down; never the URL (it may hold a password)."""
         return f"RedisBackend(namespace={self.namespace!r}, down={self.health.down})"
 
     # -- the client's scope (clopos_async._tenant.TenantScoped) --------------------------

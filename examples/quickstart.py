@@ -16,18 +16,21 @@ from decimal import Decimal
 from clopos_async import PaymentMethod, ReceiptStatus
 from clopos_async.testing import SandboxServer
 
-WEEK = {"date_from": "2025-08-04", "date_to": "2025-08-10"}
+WEEK_FROM, WEEK_TO = "2025-08-04", "2025-08-10"
 
 
 async def main() -> None:
     async with SandboxServer(receipts=300, seed=1) as sandbox, sandbox.client() as clopos:
         # Await a pager for one page; the envelope's total says how many match.
-        page = await clopos.receipts.list(**WEEK, limit=10)
+        page = await clopos.receipts.list(date_from=WEEK_FROM, date_to=WEEK_TO, limit=10)
         print(f"page {page.page} of {page.page_count}: {len(page.items)} of {page.total} receipts")
 
         # Iterate it for every receipt, page after page (the pager fetches as you go).
         largest, count = Decimal(0), 0
-        async for receipt in clopos.receipts.list(**WEEK, status=ReceiptStatus.CLOSED, limit=50):
+        week = clopos.receipts.list(
+            date_from=WEEK_FROM, date_to=WEEK_TO, status=ReceiptStatus.CLOSED, limit=50
+        )
+        async for receipt in week:
             largest = max(largest, receipt.total or Decimal(0))  # money is an exact Decimal
             count += 1
         print(f"iterated {count} closed receipts, the largest total {largest}")

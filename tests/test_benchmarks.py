@@ -18,7 +18,14 @@ from typing import Any
 import orjson
 import pytest
 
-from benchmarks import bench_fleet, bench_memory, bench_overhead, bench_prefetch, bench_ratelimit
+from benchmarks import (
+    bench_fleet,
+    bench_memory,
+    bench_overhead,
+    bench_prefetch,
+    bench_ratelimit,
+    bench_shifting,
+)
 from benchmarks._report import Measure, format_table, results_document, utc_stamp, write_results
 from clopos_async.testing import LoggedRequest
 
@@ -39,6 +46,9 @@ EXPECTED_KEYS = [
     "fleet_n4",
     "fleet_n8",
     "fleet_overhead",
+    "reread_inserts",
+    "reread_close_loop",
+    "reread_others_close",
 ]
 
 
@@ -102,6 +112,19 @@ def test_json_holds_every_measure_with_numeric_figures(quick_run: QuickRun) -> N
         assert all(isinstance(v, (int, float)) for v in measure["details"].values())
     assert document["quick"] is True
     assert document["all_passed"] == all(m["passed"] is not False for m in document["measures"])
+
+
+@pytest.mark.parametrize("name", list(bench_shifting.SCENARIOS))
+def test_rereads_lose_nothing_and_static_sweeps_read_each_page_once(
+    quick_run: QuickRun, name: str
+) -> None:
+    measure = quick_run.measure(f"reread_{name}")
+    details = measure["details"]
+    assert measure["passed"] is True
+    for concurrency in bench_shifting.CONCURRENCIES:
+        assert details[f"lost_c{concurrency}"] == 0
+        assert details[f"static_requests_c{concurrency}"] == details["pages_static"]
+        assert details[f"requests_c{concurrency}"] >= details["pages_static"]
 
 
 def test_json_records_the_machine(quick_run: QuickRun) -> None:

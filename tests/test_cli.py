@@ -191,7 +191,7 @@ async def test_export_to_stdout_with_included_products() -> None:
 
     run = await run_cli(
         "export", "--from", DAY_FROM.isoformat(), "--to", DAY_FROM.isoformat(), *SANDBOX_ARGS,
-        "--include", "receipt_products", "receipt_products.modificators",
+        "--include", "receipt_products,receipt_products.modificators",
     )  # fmt: skip
 
     assert run.code == 0, run.stderr
@@ -306,9 +306,9 @@ async def test_export_usage_errors_exit_2_with_one_line(
     assert run.stdout == b""
 
 
-async def test_export_limit_beyond_the_api_maximum_is_refused_by_the_sdk() -> None:
+async def test_export_limit_beyond_the_api_maximum_is_refused_naming_the_option() -> None:
     run = await run_cli("export", *RANGE_ARGS, *SANDBOX_ARGS, "--limit", "500")
-    assert_one_error_line(run, 2, "limit=500")
+    assert_one_error_line(run, 2, "argument --limit: '500'", "an integer from 1 to 200")
 
 
 async def test_missing_credentials_exit_2_naming_the_variables() -> None:
@@ -353,7 +353,8 @@ async def test_export_exits_1_when_a_fault_exhausts_the_retries(tmp_path: Path) 
             env=sandbox_env(sandbox),
         )  # fmt: skip
         assert fault.hits == 2  # the first try and one retry, then the error
-    assert_one_error_line(run, 1, "503", "wrote 0 receipts", "resume with --page 1 --limit 200")
+    assert_one_error_line(run, 1, "503", "wrote 0 receipts")
+    assert "resume" not in run.stderr  # nothing was written: nothing to resume
     assert not out.exists()  # nothing arrived: nothing was created
 
 
@@ -379,7 +380,12 @@ async def test_a_run_failing_before_any_data_leaves_an_existing_file_unchanged(
             "--max-attempts", "1", "--out", str(out), env=env,
         )  # fmt: skip
     assert out.read_bytes() == earlier
-    assert_one_error_line(run, 1, "wrote 0 receipts", f"resume with --page {page} --limit 200")
+    assert_one_error_line(run, 1, "wrote 0 receipts")
+    if page == "1":  # nothing to resume: the same command, run again, is the way on
+        assert "resume" not in run.stderr
+        assert "next page" not in run.stderr
+    else:  # pages 1 and on were written by an earlier run: still resume from here
+        assert f"resume with --page {page} --limit 200" in run.stderr
 
 
 async def test_verbose_shows_the_retries_before_the_error(tmp_path: Path) -> None:
@@ -462,11 +468,16 @@ async def test_close_with_a_malformed_payment_exits_2(payment: str) -> None:
     assert_one_error_line(run, 2, "--payment")
 
 
-async def test_close_with_a_bad_closed_at_exits_2() -> None:
+@pytest.mark.parametrize("closed_at", ["31/12/2025", "2025-08-31 21:00", "2025-02-30 10:00:00"])
+async def test_close_with_a_bad_closed_at_exits_2_in_user_words(closed_at: str) -> None:
     run = await run_cli(
-        "close", "5", "--payment", "1:Cash:1", "--closed-at", "31/12/2025", *SANDBOX_ARGS
+        "close", "5", "--payment", "1:Cash:1", "--closed-at", closed_at, *SANDBOX_ARGS
     )
-    assert_one_error_line(run, 2, "closed_at")
+    assert_one_error_line(
+        run, 2, f"argument --closed-at: '{closed_at}' is not a time", "'YYYY-MM-DD HH:mm:ss'"
+    )
+    assert "naive" not in run.stderr
+    assert "None" not in run.stderr
 
 
 # --- Ctrl-C -----------------------------------------------------------------------------------
@@ -661,8 +672,8 @@ def test_csv_quotes_names_with_commas_and_keeps_them_whole() -> None:
     text = CsvWriter().encode([receipt]).decode()
     (row,) = list(csv.reader(io.StringIO(text, newline="")))
     record = dict(zip(CSV_COLUMNS, row, strict=True))
-    assert record["payment_methods"] == '4:Gift card, "VIP":12.50'
-    assert record["total"] == "12.50"
+    assert record["payment_methods"] == '4:Gift card, "VIP":12.5'
+    assert record["total"] == "12.5"
 
 
 @pytest.mark.parametrize(
@@ -671,7 +682,9 @@ def test_csv_quotes_names_with_commas_and_keeps_them_whole() -> None:
         (None, ""),
         (Decimal("8140"), "8140"),
         (Decimal("8.14"), "8.14"),
-        (Decimal("30.0"), "30.0"),
+        (Decimal("30.0"), "30"),
+        (Decimal("47.80"), "47.8"),
+        (Decimal("0.00"), "0"),
         (Decimal("1E+3"), "1000"),
         (ReceiptStatus.CLOSED, "2"),
         (7, "7"),
@@ -785,8 +798,13 @@ def test_export_defaults_spend_the_rate_budget_well() -> None:
 
 
 def test_includes_accumulate() -> None:
-    args = parse_args(["get", "5", "--include", "receipt_products", "--include", "a", "b"])
+    args = parse_args(["get", "5", "--include", "receipt_products", "--include", "a,b"])
     assert args.include == ["receipt_products", "a", "b"]
+
+
+def test_an_include_before_the_id_leaves_the_id_alone() -> None:
+    args = parse_args(["get", "--sandbox", "--include", "receipt_products", "5"])
+    assert (args.id, args.include) == (5, ["receipt_products"])
 
 
 def test_payments_keep_colons_in_names_and_exact_amounts() -> None:

@@ -2,8 +2,9 @@
 
 ``main(argv)`` parses the command line, runs one command on a fresh event loop
 and turns every expected failure into one stderr line and an exit code:
-0 success; 1 an API or network failure, or a write to the output that failed mid-way;
-2 a usage error, an ``--out`` that cannot be opened included; 130 Ctrl-C.
+0 success (a reader that went away, as ``| head`` does, included); 1 an API or network
+failure, or a write to the output that failed mid-way; 2 a usage error, an ``--out``
+that cannot be opened included; 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from clopos_async import CloposError
 from clopos_async.cli._args import parse_args
 from clopos_async.cli._export import export_command
 from clopos_async.cli._failures import (
-    EXIT_FAILURE,
     EXIT_INTERRUPTED,
+    EXIT_OK,
     EXIT_USAGE,
     Failure,
     Interrupted,
@@ -30,6 +31,8 @@ from clopos_async.cli._failures import (
 from clopos_async.cli._output import say
 from clopos_async.cli._receipt_commands import close_command, get_command
 from clopos_async.cli._serve import sandbox_command
+from clopos_async.cli._source import api_host
+from clopos_async.cli._watch import watch_command
 
 __all__ = ["main"]
 
@@ -40,6 +43,7 @@ COMMANDS: dict[str, Command] = {
     "get": get_command,
     "close": close_command,
     "sandbox": sandbox_command,
+    "watch": watch_command,
 }
 
 
@@ -58,15 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _drop_stdout()  # the reader went away (``| head``): not worth a message
-        return EXIT_FAILURE
+        # The reader went away (``| head``): it has all it wanted. Quiet, and success,
+        # as Unix tools do when SIGPIPE ends them.
+        _drop_stdout()
+        return EXIT_OK
 
 
 async def _run(command: Command, args: argparse.Namespace) -> int:
     try:
         return await command(args)
     except CloposError as exc:  # the commands' own handling missed it: still one line
-        raise failure_from(exc) from None
+        raise failure_from(exc, host=api_host(args)) from None
 
 
 @contextlib.contextmanager

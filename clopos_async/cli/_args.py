@@ -9,17 +9,20 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
-from clopos_async import PaymentMethod, __version__
+from clopos_async import ClientValueError, PaymentMethod, __version__
+from clopos_async._validation import check_closed_at
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
+from clopos_async.cli._watch import FEEDS
 from clopos_async.cli._writers import CSV_COLUMNS
+from clopos_async.resources.receipts import MAX_LIMIT
 
 #: The API's own maximum page size for receipts (API §8: "typically 200").
-DEFAULT_LIMIT = 200
+DEFAULT_LIMIT = MAX_LIMIT
 DEFAULT_CONCURRENCY = 4
 DEFAULT_SANDBOX_RECEIPTS = 5000
 DEFAULT_SANDBOX_PORT = 8765
@@ -27,10 +30,13 @@ DEFAULT_SANDBOX_PORT = 8765
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 CSV_HELP = (
-    "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Money is written exactly as "
-    "the API sent it, timestamps as 'YYYY-MM-DD HH:mm:ss', payment_methods as "
+    "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Amounts are exact, in "
+    "one plain format without trailing zeros (47.80 is written 47.8, 30.0 as 30), "
+    "timestamps as 'YYYY-MM-DD HH:mm:ss', payment_methods as "
     "'id:name:amount;...'; products_count needs --include receipt_products."
 )
+
+_WIRE_DATETIME = "'YYYY-MM-DD HH:mm:ss'"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,6 +77,45 @@ def positive_int(text: str) -> int:
     return int(_at_least(text, int, 1, "an integer >= 1"))
 
 
+def receipt_id(text: str) -> int:
+    """A receipt id: an integer >= 1."""
+    return int(_at_least(text, int, 1, "a receipt id (an integer >= 1)"))
+
+
+def page_size(text: str) -> int:
+    """A page size the API accepts: an integer from 1 to ``MAX_LIMIT`` (API §8)."""
+    wanted = f"an integer from 1 to {MAX_LIMIT}"
+    size = int(_at_least(text, int, 1, wanted))
+    if size > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: {wanted} is required")
+    return size
+
+
+def closed_at(text: str) -> datetime:
+    """A moment in venue local time written ``YYYY-MM-DD HH:mm:ss`` (API §9.12)."""
+    try:
+        moment = check_closed_at(text)
+    except ClientValueError:
+        moment = None
+    if moment is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: {_WIRE_DATETIME} in venue local time is required, "
+            "e.g. '2025-08-31 21:00:00'"
+        )
+    return moment
+
+
+def include(text: str) -> list[str]:
+    """One relation or several, comma-separated: ``receipt_products``, ``a,b``."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed: relation names, comma-separated, are required, "
+            "e.g. receipt_products"
+        )
+    return names
+
+
 def non_negative_int(text: str) -> int:
     """An integer >= 0 (a port, a seed)."""
     return int(_at_least(text, int, 0, "an integer >= 0"))
@@ -79,6 +124,14 @@ def non_negative_int(text: str) -> int:
 def seconds(text: str) -> float:
     """A finite number of seconds >= 0."""
     return _at_least(text, float, 0.0, "a number of seconds >= 0")
+
+
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds > 0 (a polling interval)."""
+    value = _at_least(text, float, 0.0, "a number of seconds > 0")
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: a number of seconds > 0")
+    return value
 
 
 def payment(text: str) -> PaymentMethod:
@@ -117,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands, client)
     _add_get(commands, client)
     _add_close(commands, client)
+    _add_watch(commands, client)
     _add_sandbox(commands)
     return parser
 
@@ -181,17 +235,36 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         "first) to JSONL (one wire-shape receipt per line) or CSV.",
         epilog=CSV_HELP,
     )
-    export.add_argument("--from", dest="date_from", type=wire_date, required=True, metavar="DATE")
-    export.add_argument("--to", dest="date_to", type=wire_date, required=True, metavar="DATE")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument(
+        "--from",
+        dest="date_from",
+        type=wire_date,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="first day of the range, e.g. 2025-08-01 (receipts created on it are included)",
+    )
+    export.add_argument(
+        "--to",
+        dest="date_to",
+        type=wire_date,
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="last day of the range, e.g. 2025-08-31 (included)",
+    )
+    export.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        default="jsonl",
+        help="jsonl: one wire-shape receipt per line; csv: the columns below (default %(default)s)",
+    )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
     export.add_argument(
         "--limit",
-        type=positive_int,
+        type=page_size,
         default=DEFAULT_LIMIT,
         metavar="N",
-        help="receipts per page (default %(default)s: fewest requests)",
+        help=f"receipts per page, 1-{MAX_LIMIT} (default %(default)s: fewest requests)",
     )
     export.add_argument(
         "--concurrency",
@@ -213,9 +286,12 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
 
 def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
     get = commands.add_parser(
-        "get", parents=[client], help="print one receipt as JSON (wire shape)"
+        "get",
+        parents=[client],
+        help="print one receipt as JSON (wire shape)",
+        description="Print one receipt as JSON, in the API's wire shape.",
     )
-    get.add_argument("id", type=int, metavar="ID")
+    get.add_argument("id", type=receipt_id, metavar="ID", help="the receipt's id, e.g. 42")
     _add_include(get)
 
 
@@ -226,7 +302,7 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
         help="close an open receipt exactly once",
         description="Close an open receipt with one or more payments; prints the result as JSON.",
     )
-    close.add_argument("id", type=int, metavar="ID")
+    close.add_argument("id", type=receipt_id, metavar="ID", help="the open receipt's id, e.g. 42")
     close.add_argument(
         "--payment",
         dest="payments",
@@ -238,9 +314,39 @@ def _add_close(commands: argparse._SubParsersAction[_Parser], client: _Parser) -
     )
     close.add_argument(
         "--closed-at",
-        metavar="DATETIME",
-        help="'YYYY-MM-DD HH:mm:ss' in venue local time (default: the server's now)",
+        type=closed_at,
+        metavar="'YYYY-MM-DD HH:mm:ss'",
+        help="when it was paid, in venue local time, e.g. '2025-08-31 21:00:00' "
+        "(default: the server's now)",
     )
+
+
+def _add_watch(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:
+    watch = commands.add_parser(
+        "watch",
+        parents=[client],
+        help="print new and changed receipts as JSON lines until Ctrl-C",
+        description="Poll newest first by updated_at and print each new or changed item "
+        "once, as one JSON line (wire shape). Ctrl-C saves the checkpoint to "
+        "--checkpoint-file and prints it; --since or the file resumes from it.",
+    )
+    watch.add_argument("resource", choices=sorted(FEEDS), metavar="RESOURCE",
+                       help=f"what to follow: {', '.join(sorted(FEEDS))}")  # fmt: skip
+    watch.add_argument(
+        "--since", metavar="CHECKPOINT", help="resume from this checkpoint (default: from now)"
+    )
+    watch.add_argument(
+        "--interval", type=positive_seconds, default=5.0, metavar="SECONDS",
+        help="seconds between polls (default %(default)s)",
+    )  # fmt: skip
+    watch.add_argument(
+        "--checkpoint-file", metavar="FILE",
+        help="read the checkpoint from FILE at start; write it there after every event",
+    )  # fmt: skip
+    watch.add_argument(
+        "--sandbox-changes", type=seconds, default=1.0, metavar="SECONDS",
+        help="with --sandbox: change a random receipt every SECONDS (0: never; default 1)",
+    )  # fmt: skip
 
 
 def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -268,13 +374,15 @@ def _add_sandbox(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _add_include(command: _Parser) -> None:
+    # One value per option (repeat it, or separate names by commas): a list-valued
+    # option would swallow a positional ID that follows it.
     command.add_argument(
         "--include",
-        nargs="+",
+        type=include,
         action="extend",
         default=[],
-        metavar="REL",
-        help="relations to embed (API with[]), e.g. receipt_products",
+        metavar="REL[,REL...]",
+        help="relations to embed (API with[]), e.g. receipt_products; repeatable",
     )
 
 

@@ -13,8 +13,11 @@ completes the file: every receipt exactly once.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import sys
 import time
+from collections.abc import AsyncIterator
 
 import attrs
 
@@ -29,7 +32,7 @@ from clopos_async.cli._failures import (
 from clopos_async.cli._interrupt import run_interruptible
 from clopos_async.cli._output import STDOUT, DeferredSink, say
 from clopos_async.cli._progress import Progress, Snapshot
-from clopos_async.cli._source import open_client
+from clopos_async.cli._source import api_host, open_client
 from clopos_async.cli._writers import WRITERS, Writer
 
 
@@ -48,17 +51,20 @@ class ExportState:
     receipts: int = 0
 
     def record(self, page: Page[Receipt], next_page: int) -> None:
+        """Count ``page`` as written; ``next_page`` is the first page not yet written."""
         self.pages += 1
         self.receipts += len(page.items)
         self.next_page = next_page
 
     def where(self) -> str:
-        return (
-            f"wrote {self.receipts} receipts ({_plural(self.pages, 'page')}); "
-            f"next page {self.next_page}, {self.resume_advice()}"
-        )
+        """How far it got, and how to go on when there is something to go on from."""
+        done = f"wrote {self.receipts} receipts ({_plural(self.pages, 'page')})"
+        if self.next_page == 1:
+            return done  # nothing written, nothing to resume: run the same command again
+        return f"{done}; next page {self.next_page}, {self.resume_advice()}"
 
     def resume_advice(self) -> str:
+        """``resume with --page N --limit L``, and where the resumed output goes."""
         advice = f"resume with --page {self.next_page} --limit {self.limit}"
         if self.next_page == 1:
             return advice  # nothing to keep: page 1 starts the output over
@@ -79,7 +85,7 @@ async def export_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except CloposError as exc:
         context = "" if isinstance(exc, ClientValueError) else f" ({state.where()})"
-        raise failure_from(exc, context=context) from None
+        raise failure_from(exc, context=context, host=api_host(args)) from None
     except BrokenPipeError:
         raise  # the reader went away (``| head``): main exits quietly
     except OSError as exc:  # the output opened, then a write failed: exit 1 (_failures)
@@ -106,14 +112,37 @@ async def _export(args: argparse.Namespace, state: ExportState, progress: Progre
         )
         with sink:
             try:
-                async for page in pager.pages():
-                    sink.write(writer.encode(page.items))
-                    state.record(page, pager.next_page)
-                    progress.update(_snapshot(page, state, clopos))
+                async with _ticking(progress, clopos):
+                    async for page in pager.pages():
+                        sink.write(writer.encode(page.items))
+                        state.record(page, pager.next_page)
+                        progress.update(_snapshot(page, state, clopos))
             finally:
                 progress.finish()
             sink.start()  # a finished export always leaves its output, even with no receipts
     return clopos
+
+
+#: Seconds between two looks at the pacing state while pages are awaited.
+TICK_SECONDS = 0.5
+
+
+@contextlib.asynccontextmanager
+async def _ticking(progress: Progress, clopos: CloposClient) -> AsyncIterator[None]:
+    """Keep ``progress`` moving while no page arrives (pacing waits, API §7)."""
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            progress.tick(clopos.stats)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        yield
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
 
 
 def _snapshot(page: Page[Receipt], state: ExportState, clopos: CloposClient) -> Snapshot:
@@ -131,7 +160,8 @@ def _summary(
     return (
         f"exported {state.receipts} receipts ({_plural(state.pages, 'page')}) to {target} "
         f"in {elapsed:.1f}s ({rate:.0f} receipts/s); requests {stats.requests}, "
-        f"retries {stats.retries}, 429s {stats.rate_limited}"
+        f"retries {stats.retries}, 429s {stats.rate_limited}, "
+        f"waited {stats.rate_limit_wait_wall_seconds:.1f}s for the rate budget"
     )
 
 

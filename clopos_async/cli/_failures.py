@@ -6,7 +6,12 @@ an exit code; never a traceback.
 
 from __future__ import annotations
 
-from clopos_async import ClientValueError, CloposError
+from clopos_async import (
+    ClientValueError,
+    CloposError,
+    CloseConflictError,
+    TransportError,
+)
 
 EXIT_OK = 0
 #: The API or the network failed, or a write to an output that did open failed mid-way.
@@ -37,10 +42,24 @@ class Interrupted(Exception):
     """Ctrl-C stopped the command; it has already cleaned up."""
 
 
-def failure_from(exc: CloposError, *, context: str = "") -> Failure:
-    """The Failure for an SDK error: a bad argument is a usage error, the rest exit 1."""
+def failure_from(exc: CloposError, *, context: str = "", host: str | None = None) -> Failure:
+    """The Failure for an SDK error: a bad argument is a usage error, the rest exit 1.
+
+    Args:
+        exc: what the SDK raised.
+        context: appended to the message, e.g. how far an export got.
+        host: the API host, named when the network failed (``cannot reach HOST: ...``).
+
+    Returns:
+        The Failure to raise.
+    """
     code = EXIT_USAGE if isinstance(exc, ClientValueError) else EXIT_FAILURE
-    return Failure(f"{exc}{context}", code=code)
+    message = str(exc)
+    if isinstance(exc, CloseConflictError):
+        message = str(exc)  # `paid 2 Cash 8140 ≠ closed with 1 Card 14.64`
+    elif isinstance(exc, TransportError) and host:
+        message = f"cannot reach {host}: {message}"
+    return Failure(f"{message}{context}", code=code)
 
 
 def one_line(text: str) -> str:

@@ -4,8 +4,10 @@ JSONL: one ``converter.unstructure(receipt)`` per line (the exact wire shape), s
 ``converter.structure(orjson.loads(line), Receipt)`` gives back an equal Receipt.
 
 CSV: one row per receipt, the fixed columns of ``CSV_COLUMNS`` (a stable contract:
-new columns are only ever appended). Money is the exact Decimal the API sent
-(``8140``, ``8.14``, ``30.0``), timestamps ``YYYY-MM-DD HH:mm:ss`` (API §11), a
+new columns are only ever appended). Every amount, sent or summed here, is written
+in one format: its exact value in the shortest plain form (``8140``, ``8.14``; ``30.0``
+and ``30`` both ``30``, ``47.80`` and ``47.8`` both ``47.8``), never rounded and never
+in scientific notation. Timestamps are ``YYYY-MM-DD HH:mm:ss`` (API §11), a
 missing value is an empty cell. ``payment_methods`` is ``id:name:amount`` joined
 by ``;``; ``products_count`` is empty unless ``--include receipt_products``.
 """
@@ -81,7 +83,9 @@ def cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format(value, "f")  # never scientific notation: 1E+3 is written 1000
+        # One format for every amount, whatever scale the API or a sum gave it (47.80 and
+        # 47.8 are one amount); exact, and never scientific notation (1E+3 is 1000).
+        return format(value.normalize() if value else Decimal(0), "f")
     if isinstance(value, datetime):  # before date: a datetime is a date
         return value.isoformat(" ", "seconds")
     if isinstance(value, date):

@@ -42,7 +42,7 @@ from clopos_async._errors import (
     UnderpaymentError,
 )
 from clopos_async._retry import Deadline
-from clopos_async._validation import check_closed_at, check_id
+from clopos_async._validation import check_closed_at, check_id, shown
 from clopos_async._wire import (
     decode_closed_receipt,
     decode_receipt,
@@ -178,7 +178,7 @@ def _payment_key(payments: Sequence[PaymentMethod]) -> collections.Counter[tuple
 def _check_payments(value: object) -> tuple[PaymentMethod, ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         raise ClientValueError(
-            f"payment_methods={value!r} is not allowed: a list of PaymentMethod is required"
+            f"payment_methods={shown(value)} is not allowed: a list of PaymentMethod is required"
         )
     if not value:
         raise EmptyPaymentsError(
@@ -200,13 +200,13 @@ def _payment(index: int, item: object) -> PaymentMethod:
         payment = PaymentMethod(id=item["id"], name=item["name"], amount=item["amount"])
     else:
         raise ClientValueError(
-            f"payment_methods[{index}]={item!r} is not allowed: "
+            f"payment_methods[{index}]={shown(item)} is not allowed: "
             "a PaymentMethod or a mapping with id, name and amount is required"
         )
     check_id(f"payment_methods[{index}].id", payment.id)
     if not isinstance(payment.name, str) or not payment.name:
         raise ClientValueError(
-            f"payment_methods[{index}].name={payment.name!r} is not allowed: "
+            f"payment_methods[{index}].name={shown(payment.name)} is not allowed: "
             "a non-empty string is required"
         )
     return payment
@@ -219,7 +219,7 @@ def _check_total(value: object) -> Decimal | None:
         return money(value)  # type: ignore[arg-type]
     except ClientValueError:
         raise ClientValueError(
-            f"expected_total={value!r} is not allowed: a finite number is required"
+            f"expected_total={shown(value)} is not allowed: a finite number is required"
         ) from None
 
 

@@ -8,7 +8,7 @@ returns a lazy pager. Closing is exactly-once; see ``_close.py``. The facts
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,9 +32,8 @@ from clopos_async._validation import (
     check_sort,
     check_status,
 )
-from clopos_async._watch import Watcher
-from clopos_async._watch_state import state_from_since, watch_seconds
-from clopos_async._window import OrderedWindow
+from clopos_async._watch import Watcher, watch_list
+from clopos_async._window import OrderedWindow, WindowedIterator
 from clopos_async.models import ClosedReceipt, PaymentMethod, Receipt
 from clopos_async.resources._base import Resource, check_limit, item_id
 from clopos_async.resources._close import Closer, CloseRequest
@@ -48,6 +47,7 @@ class Receipts(Resource):
     """``client.receipts``: sales receipts of the brand (and venue) the token targets."""
 
     def __init__(self, seam: Seam) -> None:
+        """Mounted by the client (``client.receipts``); not built directly."""
         super().__init__(seam)
         self._closer = Closer(seam)
 
@@ -68,7 +68,32 @@ class Receipts(Resource):
         max_items: int | None = None,
         concurrency: int = 1,
     ) -> Pager[Receipt]:
-        """A lazy pager over ``GET /receipts``: await it for one page, iterate it for all."""
+        """A lazy pager over ``GET /receipts``: await it for one page, iterate it for all.
+
+        Nothing is sent until the pager is awaited or iterated (README "Pagination").
+
+        Args:
+            date_from: first day (``YYYY-MM-DD``, a ``date`` or a ``datetime``), inclusive.
+            date_to: last day, inclusive; not before ``date_from``.
+            sort: the field to sort by (API §8), e.g. ``"created_at"``.
+            order: ``"asc"``/``"desc"`` or ``1``/``-1``.
+            status: only receipts with this status (``ReceiptStatus``).
+            sale_type_id: only receipts of this sale type.
+            terminal_id: only receipts of this terminal.
+            filters: further ``filters[N]`` pairs, e.g. ``{"sale_type_id": [1, 2]}``.
+            include: relations to embed (``with[]``), e.g. ``"receipt_products"``.
+            page: the first page, from 1.
+            limit: receipts per page, 1-200.
+            max_items: stop after this many receipts.
+            concurrency: page requests kept in flight while iterating.
+
+        Returns:
+            A ``Pager[Receipt]``: ``await`` gives a ``Page``, ``async for`` every receipt,
+            ``pages()`` every page; ``next_page`` says where a failed sweep resumes.
+
+        Raises:
+            ClientValueError: an argument is not allowed; nothing was sent.
+        """
         start = check_date("date_from", date_from)
         end = check_date("date_to", date_to)
         check_date_range(start, end)
@@ -93,7 +118,20 @@ class Receipts(Resource):
         )
 
     async def get(self, id: int, *, include: str | Iterable[str] = ()) -> Receipt:
-        """One receipt by id; ``NotFoundError`` when it does not exist."""
+        """One receipt by id (``GET /receipts/{id}``).
+
+        Args:
+            id: the receipt id, an integer >= 1.
+            include: relations to embed, e.g. ``"receipt_products"``.
+
+        Returns:
+            The ``Receipt``.
+
+        Raises:
+            ClientValueError: ``id`` or ``include`` is not allowed; nothing was sent.
+            NotFoundError: no receipt has this id.
+            APIError: another error answer; ``TransportError`` when none arrived.
+        """
         receipt_id = check_id("id", id)
         params = encode_include(check_include(include))
         return await self._get(RECEIPT, Receipt, receipt_id, params)
@@ -105,14 +143,30 @@ class Receipts(Resource):
         include: str | Iterable[str] = (),
         concurrency: int | None = None,
     ) -> AsyncIterator[Receipt]:
-        """Fetch many receipts concurrently; yield them in input order."""
+        """Fetch many receipts concurrently; yield them in input order.
+
+        Args:
+            ids: receipt ids, each an integer >= 1.
+            include: relations to embed in each.
+            concurrency: requests in flight (default: the client's ``max_concurrency``).
+
+        Returns:
+            An async iterator of ``Receipt``, in the order of ``ids``. Stopping early
+            (``break``, ``aclose()``) cancels the requests still in flight;
+            ``contextlib.aclosing`` closes a held iterator deterministically.
+
+        Raises:
+            ClientValueError: an argument is not allowed; nothing was sent.
+            NotFoundError: while iterating, an id does not exist.
+        """
         receipt_ids = check_ids("ids", ids)
         includes = check_include(include)
         if concurrency is None:
             width = self._seam.max_concurrency  # already checked by the constructor
         else:
             width = check_concurrency("concurrency", concurrency)
-        return self._iterate_many(receipt_ids, includes, width)
+        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        return WindowedIterator(self._iterate_many(receipt_ids, includes, window), window)
 
     async def close(
         self,
@@ -122,7 +176,32 @@ class Receipts(Resource):
         closed_at: datetime | str | None = None,
         expected_total: Decimal | int | float | str | None = None,
     ) -> ClosedReceipt:
-        """Close an open receipt exactly once; see README "Exactly-once close"."""
+        """Close an open receipt exactly once (``POST /receipts/{id}/close``, API §12).
+
+        A lost response is reconciled by reading the receipt back, so the close is
+        applied once; repeating a close already made with the same payments returns
+        the same result (README "Exactly-once close").
+
+        Args:
+            receipt: the receipt id, or the ``Receipt`` itself (then its status, total
+                and ``created_at`` are checked before anything is sent).
+            payment_methods: the payments, ``PaymentMethod`` or their wire dicts.
+            closed_at: when it was paid, venue local time (naive ``datetime`` or
+                ``YYYY-MM-DD HH:mm:ss``); default: the server's now.
+            expected_total: the total the payments must add up to, when only the id
+                is passed.
+
+        Returns:
+            The ``ClosedReceipt`` (id, ``closed_at`` and the payments applied).
+
+        Raises:
+            CloseRejectedError: a guard failed (no payments, a negative amount, the
+                payments do not sum to the total, not open, ``closed_at`` too early);
+                nothing was sent.
+            CloseConflictError: the receipt was closed, but not with these payments.
+            BadRequestError: the server refused the close (400) and it is still open.
+            APIError: another error answer; ``TransportError`` when none arrived.
+        """
         request = CloseRequest.build(receipt, payment_methods, closed_at, expected_total)
         return await self._closer.close(request)
 
@@ -176,21 +255,19 @@ class Receipts(Resource):
             "limit": limit,
         }
         self.list(sort="updated_at", order="desc", **options)  # checks every argument now
-        return Watcher(
+        return watch_list(
             lambda number: self.list(sort="updated_at", order="desc", page=number, **options),
-            state=state_from_since(
-                since, lookback=watch_seconds("lookback", lookback, zero=True), aware=False
-            ),
-            key=item_id,
+            since=since,
+            interval=interval,
+            lookback=lookback,
+            aware=False,  # receipts carry venue-local YYYY-MM-DD HH:mm:ss (API §11)
             stamp=_receipt_stamp,
-            interval=watch_seconds("interval", interval).total_seconds(),
             sleep=self._seam.sleep,
         )
 
     async def _iterate_many(
-        self, ids: Sequence[int], include: tuple[str, ...], width: int
-    ) -> AsyncIterator[Receipt]:
-        window: OrderedWindow[Receipt] = OrderedWindow(width)
+        self, ids: Sequence[int], include: tuple[str, ...], window: OrderedWindow[Receipt]
+    ) -> AsyncGenerator[Receipt, None]:
         try:
             for receipt_id in ids:
                 if window.full:

@@ -26,7 +26,10 @@ class Stations(Resource):
         Args:
             status: 1 active, 0 inactive; None for both.
             can_print: only stations that can (True) or cannot (False) print.
-            page, limit, max_items, concurrency: as on every list (limit 1-200).
+            page: the first page to read (1-based).
+            limit: page size, 1-200.
+            max_items: stop after this many stations (None: all).
+            concurrency: pages in flight at once.
 
         Returns:
             A pager: ``await`` it for one page, ``async for`` it for every station.

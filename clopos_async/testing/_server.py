@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,10 @@ _SHUTDOWN_TIMEOUT = 0.5  # seconds stop() waits for handlers still sleeping on f
 _MAX_BODY = 8 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
+
+#: A test's hook on served requests: (method, path under the API root, query) -> None.
+#: It may be a coroutine function (a ``before`` hook that sleeps delays that request).
+Hook = Callable[[str, str, Mapping[str, str]], Awaitable[None] | None]
 
 
 def _sandbox_credentials(seed: int) -> Credentials:
@@ -127,6 +131,7 @@ class SandboxServer:
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+        self._hooks: dict[str, list[Hook]] = {"before": [], "after": []}
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -252,6 +257,19 @@ class SandboxServer:
 
     # --- state and hooks ---------------------------------------------------------------
 
+    def on_request(self, *, before: Hook | None = None, after: Hook | None = None) -> None:
+        """Run test hooks around each request under the API root.
+
+        ``before`` runs ahead of handling the request, ``after`` once its answer is built
+        (the data changes it makes are seen by later requests only). Hooks get
+        ``(method, path, query)`` with ``path`` relative to the API root, so a test can
+        delay page 2 (an async ``before`` that sleeps) or add receipts right after page 3
+        was served (an ``after`` calling ``add_receipts``).
+        """
+        for when, hook in (("before", before), ("after", after)):
+            if hook is not None:
+                self._hooks[when].append(hook)
+
     def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
         """Create ``n`` receipts; by default after the newest one, one second apart."""
         check("n", n, is_int(n) and n >= 0, "an int >= 0")
@@ -320,8 +338,11 @@ class SandboxServer:
 
     @property
     def echo_secrets(self) -> bool:
-        """When True, 401s quote what was sent: the ``client_secret`` of a refused ``/auth``
-        and the ``x-token`` of a refused request (some real gateways do; issue 9 item 8)."""
+        """When True, 401s quote what was sent.
+
+        That is the ``client_secret`` of a refused ``/auth`` and the ``x-token`` of a
+        refused request (some real gateways do; issue 9 item 8).
+        """
         return self._issuer.echo
 
     @echo_secrets.setter
@@ -387,6 +408,19 @@ class SandboxServer:
             await asyncio.sleep(self.latency)
         if not under_root:
             return outside_root(call)  # no gateway, no faults: nothing lives there
+        await self._run_hooks("before", call)
+        reply = await self._faulted(call)
+        await self._run_hooks("after", call)
+        return reply
+
+    async def _run_hooks(self, when: str, call: Call) -> None:
+        for hook in self._hooks[when]:
+            outcome = hook(call.method, call.path, dict(call.query))
+            if outcome is not None:
+                await outcome
+
+    async def _faulted(self, call: Call) -> Reply | None:
+        """The fault plan's answer, or the gateway's when no fault fires."""
         fault = self.faults.match(call.method, call.path)
         if fault is None:
             return self._handle(call)

@@ -31,6 +31,7 @@ MISSING_ASYNCIO = "the clopos_sandbox fixture needs pytest-asyncio: pip install 
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``clopos_sandbox`` marker (pytest hook)."""
     config.addinivalue_line(
         "markers",
         "clopos_sandbox(**kwargs): SandboxServer keyword arguments for the clopos_sandbox fixture",
@@ -58,4 +59,5 @@ else:  # pragma: no cover - exercised in a pytester subprocess
 
     @pytest.fixture
     def clopos_sandbox() -> SandboxServer:
+        """Fail the test: the async fixture needs pytest-asyncio."""
         pytest.fail(MISSING_ASYNCIO, pytrace=False)
