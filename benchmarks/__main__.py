@@ -20,6 +20,7 @@ from typing import Any
 
 from benchmarks import (
     bench_decode,
+    bench_fleet,
     bench_memory,
     bench_overhead,
     bench_prefetch,
@@ -98,6 +99,7 @@ BENCHMARKS: tuple[tuple[str, Measurer], ...] = (
     ("decode products", decode_products_measures),
     ("prefetch", _async(bench_prefetch.measure)),
     ("rate limit", _async(bench_ratelimit.measure)),
+    ("fleet", _async(bench_fleet.measure)),
     ("re-reads", _async(bench_shifting.measure)),
 )
 

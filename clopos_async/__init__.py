@@ -5,6 +5,7 @@ Import everything from here; the underscored modules are internal.
 
 from __future__ import annotations
 
+from clopos_async._auth import Token, TokenStore
 from clopos_async._client import ClientOptions, CloposClient
 from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
@@ -184,6 +185,8 @@ __all__ = [
     "StopListEntry",
     "Storage",
     "SystemClock",
+    "Token",
+    "TokenStore",
     "TransportError",
     "UnderpaymentError",
     "User",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -39,15 +40,52 @@ class Token:
 Minter = Callable[[], Awaitable[Token]]
 
 
+@runtime_checkable
+class TokenStore(Protocol):
+    """Where a fleet of processes keeps one token per tenant (DESIGN §7).
+
+    ``clopos_async.redis.RedisBackend`` is one. A store never raises its own
+    errors: when it cannot be reached it mints locally with ``mint``.
+    """
+
+    async def obtain(self, tenant: str, mint: Minter, *, stale: Token | None = None) -> Token:
+        """A usable token for ``tenant``: the shared one, or one minted (by one process).
+
+        Args:
+            tenant: the tenant key the client hands over (``integrator_id:brand``).
+            mint: mints a fresh token; called by at most one process at a time.
+            stale: a token a 401 answered; it is deleted only if it is still the
+                stored one (compare-and-delete).
+
+        Returns:
+            A token usable now.
+
+        Raises:
+            CloposError: whatever ``mint`` raised.
+        """
+        ...
+
+
 class TokenManager:
     """Hands out the current token; mints one when there is none or it is near expiry."""
 
-    def __init__(self, mint: Minter, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        mint: Minter,
+        *,
+        clock: Callable[[], float] = time.time,
+        store: TokenStore | None = None,
+        tenant: str = "",
+    ) -> None:
         self._mint = mint
         self._clock = clock
+        self._store = store
+        self._tenant = tenant
+        self._stale: Token | None = None
         self._token: Token | None = None
         self._refresh: asyncio.Future[Token] | None = None
         self._closed = False
+        self._minted: Token | None = None
 
     async def get(self, timeout: float | None = None) -> Token:
         """The current token, minting one (once, for all waiters) if needed.
@@ -85,9 +123,26 @@ class TokenManager:
         """Forget ``token`` if it is still the current one (a 401 came back for it)."""
         if self._token is token:
             self._token = None
+            self._stale = token  # the shared store forgets it at the next get()
+
+    def shared(self, token: Token) -> bool:
+        """True if ``token`` came from the fleet's store, minted by another process.
+
+        Such a token may already have failed elsewhere (a 401 another process has not
+        yet deleted): its 401 does not show that fresh tokens are refused (DESIGN §7).
+        """
+        return self._store is not None and token is not self._minted
+
+    async def _mint_here(self) -> Token:
+        self._minted = await self._mint()
+        return self._minted
 
     async def _mint_and_store(self) -> Token:
-        token = await self._mint()
+        if self._store is None:
+            token = await self._mint_here()
+        else:
+            stale, self._stale = self._stale, None
+            token = await self._store.obtain(self._tenant, self._mint_here, stale=stale)
         self._token = token
         return token
 

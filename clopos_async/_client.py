@@ -13,11 +13,13 @@ import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
 
 import aiohttp
+import attrs
 import orjson
 
+from clopos_async._auth import TokenStore
 from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import ClientValueError
@@ -25,6 +27,7 @@ from clopos_async._http import Transport
 from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._retry import Deadline, RetryRunner, Safety
+from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key, tenant_key
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._version import __version__
 from clopos_async.resources import Categories, PriceLists, Products, Receipts, Stations
@@ -53,6 +56,7 @@ class ClientOptions(TypedDict, total=False):
     rate_limit: RateLimit | None
     max_concurrency: int
     session: aiohttp.ClientSession | None
+    token_store: TokenStore | None
     clock: Clock | None
 
 
@@ -131,6 +135,7 @@ class CloposClient:
         rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 - frozen, shared safely
         max_concurrency: int = 8,
         session: aiohttp.ClientSession | None = None,
+        token_store: TokenStore | None = None,
         clock: Clock | None = None,
     ) -> None:
         _check_auth(credentials, token)
@@ -144,6 +149,10 @@ class CloposClient:
         session = _check_instance("session", session, aiohttp.ClientSession)
         self._credentials = credentials
         self._static_token = token
+        self._token_store = _check_token_store(token_store)
+        # The shared backend's key for this client's budget and token (DESIGN §7).
+        self._tenant = tenant_key(credentials, token)
+        self._owned_backend: _Closeable | None = None
         self._stats = ClientStats()
         self._transport = Transport(self._base_url, session=session, clock=self._clock.monotonic)
         self._pipeline = self._build_pipeline()
@@ -157,6 +166,8 @@ class CloposClient:
         Reads ``CLOPOS_CLIENT_ID``, ``CLOPOS_CLIENT_SECRET``, ``CLOPOS_BRAND`` and
         ``CLOPOS_INTEGRATOR_ID`` (all four) or ``CLOPOS_TOKEN``, plus ``CLOPOS_BASE_URL``
         and ``CLOPOS_VENUE_ID``.
+        With ``CLOPOS_REDIS_URL`` set, the budget and the token are shared through a
+        ``RedisBackend`` that this client builds and closes (DESIGN §7).
 
         Args:
             **overrides: constructor arguments that win over the environment.
@@ -165,10 +176,17 @@ class CloposClient:
             A new client.
 
         Raises:
-            ClientValueError: the variables are missing or not allowed (named).
+            ClientValueError: the variables are missing or not allowed (named), or
+                ``CLOPOS_REDIS_URL`` is set without redis-py installed.
         """
         settings: dict[str, Any] = {**settings_from_env(os.environ), **overrides}
-        return cls(**settings)
+        url = os.environ.get("CLOPOS_REDIS_URL")
+        if not url:
+            return cls(**settings)
+        backend = _redis_backend(url)
+        client = cls(**_with_backend(settings, backend))  # lazy: nothing to close on failure
+        client._owned_backend = backend
+        return client
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -190,9 +208,12 @@ class CloposClient:
         Views made by ``with_options`` share the session, so closing any closes all.
         A token mint in flight is cancelled first: nothing runs on after close. Calling it
         again does nothing.
+        The Redis backend ``from_env`` built is closed too; one passed in is not.
         """
         await self._pipeline.tokens.close()
         await self._transport.close()
+        if self._owned_backend is not None:
+            await self._owned_backend.aclose()
 
     @property
     def closed(self) -> bool:
@@ -350,12 +371,20 @@ class CloposClient:
             max_concurrency=self._max_concurrency,
             clock=self._clock,
             stats=self._stats,
+            token_store=self._token_store,
+            tenant=self._tenant,
         )
 
     def _build_limiter(self) -> RateLimiter | None:
         if self._rate_limit is None:
             return None
         backend = self._rate_limit.backend or MemoryBackend(self._clock.monotonic)
+        if isinstance(backend, TenantScoped):
+            backend = backend.for_client(
+                tenant=self._tenant,
+                auth=auth_key(self._credentials, self._tenant),
+                lease=self._timeout + LEASE_MARGIN,
+            )
         return RateLimiter(
             requests=self._rate_limit.requests,
             window=self._rate_limit.window,
@@ -400,6 +429,45 @@ def _check_auth(credentials: object, token: object) -> None:
             "token=*** is not allowed: a non-empty string of visible ASCII characters "
             "(no spaces, CR or LF) is required"
         )
+
+
+class _Closeable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+def _redis_backend(url: str) -> Any:
+    """The ``RedisBackend`` for ``CLOPOS_REDIS_URL`` (imported here: redis is an extra)."""
+    try:
+        from clopos_async.redis import RedisBackend
+    except ImportError:
+        raise ClientValueError(
+            "CLOPOS_REDIS_URL is set but redis-py is not installed: "
+            "pip install 'clopos-async[redis]'"
+        ) from None
+    return RedisBackend.from_url(url)
+
+
+def _with_backend(settings: dict[str, Any], backend: Any) -> dict[str, Any]:
+    """``settings`` with ``backend`` as the budget's backend and the token store.
+
+    An explicit ``rate_limit=None`` (pacing off) or a backend or store of the
+    caller's own is kept.
+    """
+    rate_limit = settings.get("rate_limit", RateLimit())
+    if isinstance(rate_limit, RateLimit) and rate_limit.backend is None:
+        settings = {**settings, "rate_limit": attrs.evolve(rate_limit, backend=backend)}
+    if settings.get("token_store") is None:
+        settings = {**settings, "token_store": backend}
+    return settings
+
+
+def _check_token_store(store: object) -> TokenStore | None:
+    if store is None or isinstance(store, TokenStore):
+        return store
+    raise ClientValueError(
+        f"token_store={type(store).__name__} is not allowed: a TokenStore "
+        "(such as clopos_async.redis.RedisBackend) or None is required"
+    )
 
 
 def _check_instance(name: str, value: object, kind: type[T]) -> T | None:

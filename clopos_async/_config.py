@@ -82,7 +82,7 @@ class RetryPolicy:
 class RateLimit:
     """The client's own pacing budget (API §7): per-tenant and ``/auth`` tiers.
 
-    ``backend`` shares the budget between processes (see clopos_async._redis);
+    ``backend`` shares the budget between processes (``clopos_async.redis``);
     ``None`` keeps it in this process's memory.
     """
 

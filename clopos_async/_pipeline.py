@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import orjson
 
-from clopos_async._auth import StaticToken, Token, TokenManager
+from clopos_async._auth import StaticToken, Token, TokenManager, TokenStore
 from clopos_async._clock import Clock
 from clopos_async._config import Credentials
 from clopos_async._errors import (
@@ -123,6 +123,8 @@ class Pipeline:
         max_concurrency: int,
         clock: Clock,
         stats: ClientStats,
+        token_store: TokenStore | None = None,
+        tenant: str = "",
     ) -> None:
         self.transport = transport
         self.stats = stats
@@ -137,7 +139,9 @@ class Pipeline:
         secret = credentials.client_secret if credentials is not None else None
         self.masker = Masker([secret, token])
         self.tokens: TokenManager | StaticToken = (
-            TokenManager(self._mint, clock=clock.time) if token is None else StaticToken(token)
+            TokenManager(self._mint, clock=clock.time, store=token_store, tenant=tenant)
+            if token is None
+            else StaticToken(token)
         )
 
     async def send(self, call: Call) -> dict[str, Any]:
@@ -170,18 +174,27 @@ class Pipeline:
         return min(call.timeout or self._timeout, seconds_left)
 
     async def _authorized(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
-        try:
-            return await self._exchange(call, limit, attempt)
-        except _StaleToken as stale:
-            self.tokens.invalidate(stale.token)
-            if not isinstance(self.tokens, TokenManager):
-                raise stale.error from None
-        # One replay with a fresh token (DESIGN §2 Auth); a second 401 is final.
-        try:
-            return await self._exchange(call, limit, attempt)
-        except _StaleToken as stale:
-            self.tokens.invalidate(stale.token)
-            raise stale.error from None
+        replays = 0
+        while True:
+            try:
+                return await self._exchange(call, limit, attempt)
+            except _StaleToken as stale:
+                self.tokens.invalidate(stale.token)
+                if not self._may_replay(stale.token, replays):
+                    raise stale.error from None
+            replays += 1
+
+    def _may_replay(self, token: Token, replays: int) -> bool:
+        """Whether a 401 for ``token`` is answered by another try with a fresh token.
+
+        One replay (DESIGN §2 Auth); a second 401 is final, unless the replay's token
+        was the fleet's shared one, minted elsewhere: it may have died before we read
+        it, so one more try, with a token the store re-reads or this process mints
+        (DESIGN §7). At most two replays: a server refusing every token ends it.
+        """
+        if not isinstance(self.tokens, TokenManager):
+            return False  # a static token: nothing fresh to replay with
+        return replays == 0 or (replays == 1 and self.tokens.shared(token))
 
     async def _exchange(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
         queued_at = self._clock.monotonic()

@@ -62,6 +62,10 @@ class LimiterBackend(Protocol):
         """The server says the budget is spent: grant nothing for ``seconds``."""
         ...
 
+    async def free_in(self, bucket: str, limit: int, window: float) -> float:
+        """Seconds until the log (holds aside) has a slot for ``limit``; 0 if it has one now."""
+        ...
+
 
 class _Bucket:
     """One sliding log: requests in flight, and completion times inside the window."""
@@ -106,6 +110,16 @@ class MemoryBackend:
     async def hold(self, bucket: str, seconds: float) -> None:
         state = self._buckets[bucket]
         state.held_until = max(state.held_until, self._clock() + seconds)
+
+    async def free_in(self, bucket: str, limit: int, window: float) -> float:
+        state = self._buckets[bucket]
+        now = self._clock()
+        finished = state.finished
+        while finished and finished[0] <= now - window:
+            finished.popleft()
+        if len(state.in_flight) + len(finished) < limit:
+            return 0.0
+        return max(finished[0] + window - now, 0.0) if finished else window
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -215,6 +229,8 @@ class RateLimiter:
         """
         now = self._clock()
         reset = self._bounded_reset(bucket, info.reset)
+        if info.remaining <= 0 and reset > 0:
+            reset = await self._own_reset(bucket, reset)
         others = len(self._in_flight[bucket])  # sent, maybe not counted by the server yet
         view = _ServerView(
             allowance=max(info.remaining - others, 0),
@@ -231,6 +247,19 @@ class RateLimiter:
         self._views[bucket] = view
         if info.remaining <= 0 and reset > 0:
             await self._backend.hold(bucket, reset)  # shared with other processes
+
+    async def _own_reset(self, bucket: str, reset: float) -> float:
+        """``Reset`` after ``Remaining: 0``, no later than our own full log frees a slot.
+
+        The server rounds ``Reset`` up to whole seconds (API §7). When our log (this
+        process's, or the fleet's in Redis) is full, our requests explain the 0, and
+        the log frees a slot no earlier than the server does (we stamp at the
+        response, it at arrival): holding past that wastes up to a second per window.
+        A log with room means others spend the budget: the server's ``Reset`` stands.
+        """
+        tier = self._tiers[bucket]
+        own = await self._backend.free_in(bucket, tier.limit, tier.window)
+        return min(reset, own) if own > 0 else reset
 
     def _view_wait(self, bucket: str) -> float:
         """Seconds until the server's view admits one more send; 0 if it does now."""

@@ -19,6 +19,7 @@ import orjson
 import pytest
 
 from benchmarks import (
+    bench_fleet,
     bench_memory,
     bench_overhead,
     bench_prefetch,
@@ -41,6 +42,11 @@ EXPECTED_KEYS = [
     "prefetch_c4",
     "prefetch_c8",
     "rate_limit",
+    "fleet_n1",
+    "fleet_n2",
+    "fleet_n4",
+    "fleet_n8",
+    "fleet_overhead",
     "reread_inserts",
     "reread_close_loop",
     "reread_others_close",
@@ -145,6 +151,14 @@ def test_rate_limit_run_saw_no_429(quick_run: QuickRun) -> None:
     assert details["admitted_total"] > 0
     # The server never admitted more than its tier in any window-long span.
     assert details["busiest_sliding_window"] <= bench_ratelimit.BUDGET
+
+
+def test_fleet_runs_shared_one_budget_and_one_token(quick_run: QuickRun) -> None:
+    for n in bench_fleet.FLEETS:
+        details = quick_run.measure(f"fleet_n{n}")["details"]
+        assert details["processes"] == n
+        assert details["rate_limited_429"] == 0
+        assert details["auth_calls"] == 1
 
 
 def test_memory_run_streamed_every_receipt_once(quick_run: QuickRun) -> None:

@@ -140,3 +140,32 @@ async def test_a_hold_longer_than_the_caller_may_wait_raises_at_once() -> None:
     assert clock.sleeps == []
     _, waited = await limiter.acquire(TENANT, max_wait=9.0)
     assert waited == pytest.approx(8.0)
+
+
+async def test_a_rounded_up_reset_holds_no_longer_than_our_full_log() -> None:
+    # The server rounds Reset up to whole seconds: after a burst that fills our own
+    # log, the slot frees when our oldest response ages a window, not at the ceiling.
+    clock = FakeClock()
+    limiter = make(clock, requests=3, window=2.0)
+    slots = [(await limiter.acquire(TENANT))[0] for _ in range(3)]
+    for slot in slots[:2]:
+        clock.advance(0.1)
+        await limiter.complete(TENANT, slot, None)  # the oldest completes at t = 0.1
+    clock.advance(0.4)
+    spent = RateLimitInfo(limit=3, remaining=0, reset=2.0)  # ceil(0.1 + 2 - 0.6) = 2
+    await limiter.complete(TENANT, slots[2], spent)
+    start = clock.now
+    _, waited = await limiter.acquire(TENANT)
+    assert clock.now - start == pytest.approx(1.5)  # 0.1 + 2.0 - 0.6, not 2.0
+    assert waited == pytest.approx(1.5)
+
+
+async def test_remaining_zero_with_room_in_our_log_holds_the_servers_reset() -> None:
+    # Room in our log: others spend the budget, so the server's Reset stands.
+    clock = FakeClock()
+    limiter = make(clock, requests=3, window=2.0)
+    slot, _ = await limiter.acquire(TENANT)
+    clock.advance(0.1)
+    await limiter.complete(TENANT, slot, RateLimitInfo(limit=3, remaining=0, reset=2.0))
+    _, waited = await limiter.acquire(TENANT)
+    assert waited == pytest.approx(2.0)

@@ -28,7 +28,9 @@ TIMEOUT = 120.0
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", README.read_text(encoding="utf-8"), re.M | re.S)
 
 #: Blocks that need a framework this package does not depend on: compiled, not run.
-NEEDS_A_FRAMEWORK = {"FastAPI": "fastapi"}
+#: The Redis worker needs a redis-server on localhost:6379; tests/test_redis_fleet.py runs
+#: the same worker against a real one.
+NEEDS_A_FRAMEWORK = {"FastAPI": "fastapi", "worker.py — run it as many times": "redis-server"}
 
 WEB_APP_DRIVER = """
 import asyncio
