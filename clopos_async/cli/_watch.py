@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 #: What can be watched, and how: one line per resource.
 FEEDS: dict[str, Callable[[CloposClient, dict[str, Any]], Watcher[Any]]] = {
     "receipts": lambda clopos, options: clopos.receipts.watch(**options),
+    "orders": lambda clopos, options: clopos.orders.watch(**options),
 }
 
 
