@@ -112,14 +112,7 @@ class Closer:
         self._seam = seam
 
     async def close(self, request: CloseRequest) -> ClosedReceipt:
-        # A token first: a failing /auth then surfaces as itself, never as an
-        # ambiguous close that needs reconciling.
-        await self._seam.authenticate()
-        clock = self._seam.monotonic
-        # One Deadline for the whole close: queueing in any of its requests pushes
-        # it back for all of them, so a close that waited its turn still has the
-        # time to reconcile (README "Retries").
-        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
+        limit = await self._seam.begin_operation()
         attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:

@@ -118,11 +118,7 @@ class CustomerCreator:
         self._seam = seam
 
     async def create(self, draft: CustomerDraft) -> Customer:
-        # A token first: a failing /auth is itself, never an ambiguous create.
-        await self._seam.authenticate()
-        clock = self._seam.monotonic
-        # One Deadline for the POSTs and the lookup: queueing pushes it back for all.
-        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
+        limit = await self._seam.begin_operation()  # the POSTs and the lookup share it
         attempts = self._seam.max_attempts
         for attempt in range(1, attempts + 1):
             try:

@@ -226,12 +226,7 @@ class Creator:
         return await asyncio.shield(task)
 
     async def _create(self, request: OrderRequest) -> Order:
-        # A token first: a failing /auth surfaces as itself, never as an unknown outcome.
-        await self._seam.authenticate()
-        # One Deadline for the whole create, as for a close (``_close.py``): queueing in
-        # any of its requests pushes it back for all of them.
-        clock = self._seam.monotonic
-        limit = Deadline(ends_at=clock() + self._seam.deadline, clock=clock)
+        limit = await self._seam.begin_operation()
         since = _now() - CLOCK_SKEW
         if request.order_number is not None:
             # A redelivered call: the order may already exist from an earlier call today.

@@ -52,3 +52,14 @@ class Seam:
     deadline: float
     max_attempts: int
     max_concurrency: int
+
+    async def begin_operation(self) -> Deadline:
+        """Start a write that may take several calls (a close, a create); its Deadline.
+
+        A token comes first, so a failing ``/auth`` surfaces as itself, never as an
+        ambiguous write that needs reconciling. The one Deadline covers all the
+        operation's calls: queueing in any of them pushes it back for all (README
+        "Retries"), so a write that waited its turn still has time to reconcile.
+        """
+        await self.authenticate()
+        return Deadline(ends_at=self.monotonic() + self.deadline, clock=self.monotonic)
