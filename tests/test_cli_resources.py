@@ -22,6 +22,8 @@ from clopos_async.testing import SandboxServer
 SANDBOX = ("--sandbox", "--sandbox-receipts", "30", "--sandbox-seed", "2")
 QUIET = (*SANDBOX, "-q")  # export only
 LISTS = ["stations", "venues", "users", "sale_types", "payment_methods"]
+#: Resources served by their own sandbox stores rather than a plain collection.
+STORED = ["orders", "customers", "customer_groups", "products", "categories", "price_lists"]
 
 
 async def _twin_rows(resource: str) -> list[dict[str, Any]]:
@@ -30,7 +32,26 @@ async def _twin_rows(resource: str) -> list[dict[str, Any]]:
 
 
 def test_every_api_resource_is_in_the_table() -> None:
-    assert list(RESOURCES) == ["receipts", *LISTS]
+    assert list(RESOURCES) == ["receipts", *LISTS, *STORED]
+
+
+async def _twin_ids(resource: str) -> list[object]:
+    async with SandboxServer(receipts=30, seed=2) as twin, twin.client() as clopos:
+        return [item.id async for item in getattr(clopos, resource).list()]
+
+
+@pytest.mark.parametrize("resource", STORED)
+def test_export_of_each_stored_resource_is_every_item_once(
+    tmp_path: Path, resource: str
+) -> None:
+    out, table = tmp_path / "out.jsonl", tmp_path / "out.csv"
+    assert main(["export", resource, *QUIET, "--limit", "2", "--out", str(out)]) == 0
+    ids = [orjson.loads(line)["id"] for line in out.read_bytes().splitlines()]
+    assert ids == asyncio.run(_twin_ids(resource))
+    assert main(["export", resource, *QUIET, "--format", "csv", "--out", str(table)]) == 0
+    header, *rows = table.read_text(encoding="utf-8").splitlines()
+    assert header.split(",") == list(RESOURCES[resource].columns)
+    assert len(rows) == len(ids)
 
 
 @pytest.mark.parametrize("resource", LISTS)

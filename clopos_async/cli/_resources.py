@@ -138,3 +138,37 @@ _add(CliResource(
     columns=("id", "name", "status", "split", "position", "customer_required", "is_system"),
     derived={"status": lambda m: _venue_map(m.status)},
 ))  # fmt: skip
+_add(CliResource(
+    name="orders", lister=lambda c, a: c.orders.list(**paging(a)),
+    getter=lambda c, i, a: c.orders.get(i),
+    columns=("id", "status", "order_number", "venue_id", "type", "customer_ref_id",
+             "receive_terminal_id"),
+))  # fmt: skip
+_add(CliResource(
+    name="customers", lister=lambda c, a: c.customers.list(**paging(a)),
+    getter=lambda c, i, a: c.customers.get(i),
+    columns=("id", "cid", "name", "phone", "email", "group_id", "venue_id"),
+    max_limit=999,
+))  # fmt: skip
+_add(CliResource(
+    name="customer_groups", lister=lambda c, a: c.customer_groups.list(**paging(a)),
+    columns=("id", "name", "discount_type", "discount_value", "system_type", "created_at"),
+))  # fmt: skip
+_add(CliResource(
+    name="products", lister=lambda c, a: c.products.list(**paging(a)),
+    getter=lambda c, i, a: c.products.get(i),
+    columns=("id", "name", "type", "category_id", "station_id", "parent_id", "barcode",
+             "status"),
+    max_limit=100,
+))  # fmt: skip
+_add(CliResource(
+    name="categories", lister=lambda c, a: c.categories.list(**paging(a)),
+    getter=lambda c, i, a: c.categories.get(i),
+    columns=("id", "name", "type", "parent_id", "status", "position", "created_at"),
+    max_limit=999,
+))  # fmt: skip
+_add(CliResource(
+    name="price_lists", lister=lambda c, a: c.price_lists.list(**paging(a)),
+    columns=("id", "name", "description", "status", "created_at", "updated_at"),
+    max_limit=999,
+))  # fmt: skip
