@@ -104,6 +104,13 @@ class CloposClient:
         receipts: the receipts resource (``Receipts``): ``list``, ``get``, ``get_many``,
             the exactly-once ``close`` and the ``watch`` change feed.
         stations: the stations resource (``Stations``): ``list`` and ``get``.
+        orders: ``list``, ``get``, the exactly-once ``create``, ``cancel``, ``watch``.
+        customers: ``list``, ``get`` and ``create`` (exactly-once by ``cid``).
+        customer_groups, venues, sale_types, payment_methods: ``list``.
+        users: ``list`` and ``get``.
+        products: ``list``, ``get`` and ``stop_list``.
+        categories: ``list`` and ``get`` (trees; ``Category.walk()``).
+        price_lists: ``list`` and ``prices``.
 
     Raises:
         ClientValueError: an argument is not allowed (named, with what is allowed).
