@@ -6,7 +6,7 @@ Import everything from here; the underscored modules are internal.
 from __future__ import annotations
 
 from clopos_async._auth import Token, TokenStore
-from clopos_async._client import ClientOptions, CloposClient
+from clopos_async._client import CloposClient
 from clopos_async._clock import Clock, SystemClock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import (
@@ -40,6 +40,7 @@ from clopos_async._pipeline import ClientStats
 from clopos_async._protocol import FilterValue
 from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
+from clopos_async._settings import ClientOptions
 from clopos_async._version import __version__
 from clopos_async._wire import WireDatetime, converter
 from clopos_async.models import (
