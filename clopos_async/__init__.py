@@ -36,11 +36,11 @@ from clopos_async._errors import (
     UnderpaymentError,
 )
 from clopos_async._pagination import Pager
-from clopos_async._pipeline import ClientStats
 from clopos_async._protocol import FilterValue
 from clopos_async._rate_info import RateLimitInfo
 from clopos_async._ratelimit import LimiterBackend, MemoryBackend, Reservation
 from clopos_async._settings import ClientOptions
+from clopos_async._stats import ClientStats
 from clopos_async._version import __version__
 from clopos_async._wire import WireDatetime, converter
 from clopos_async.models import (

@@ -22,7 +22,7 @@ from clopos_async._clock import Clock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
-from clopos_async._pipeline import Call, ClientStats, Pipeline
+from clopos_async._pipeline import Call, Pipeline
 from clopos_async._retry import Deadline, Safety
 from clopos_async._settings import (
     ClientOptions,
@@ -38,6 +38,7 @@ from clopos_async._settings import (
 from clopos_async._settings import (  # re-exported: where tests have always found it
     settings_from_env as settings_from_env,
 )
+from clopos_async._stats import ClientStats
 from clopos_async._tenant import tenant_key
 from clopos_async._validation import check_positive_int, check_timeout, shown
 from clopos_async._wiring import build_pipeline

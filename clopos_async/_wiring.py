@@ -13,9 +13,10 @@ from clopos_async._auth import TokenStore
 from clopos_async._clock import Clock
 from clopos_async._config import Credentials, RateLimit, RetryPolicy
 from clopos_async._http import Transport
-from clopos_async._pipeline import ClientStats, Pipeline, describe_failure, logger
+from clopos_async._pipeline import Pipeline, describe_failure, logger
 from clopos_async._ratelimit import MemoryBackend, RateLimiter
 from clopos_async._retry import RetryRunner
+from clopos_async._stats import ClientStats
 from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key
 from clopos_async._version import __version__
 
