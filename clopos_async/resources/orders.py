@@ -229,6 +229,7 @@ class Orders(Resource):
             interval=interval,
             lookback=lookback,
             aware=True,  # orders carry ISO 8601 ...Z timestamps (API §11)
+            key=item_id,
             stamp=_order_stamp,
             sleep=self._seam.sleep,
         )

@@ -308,6 +308,7 @@ class Receipts(Resource):
             interval=interval,
             lookback=lookback,
             aware=False,  # receipts carry venue-local YYYY-MM-DD HH:mm:ss (API §11)
+            key=item_id,
             stamp=_receipt_stamp,
             sleep=self._seam.sleep,
         )
