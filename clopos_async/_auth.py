@@ -24,7 +24,13 @@ REFRESH_MARGIN = 60.0
 
 @attrs.frozen(kw_only=True, slots=True)
 class Token:
-    """A JWT and when it stops being accepted. The value never shows in a repr."""
+    """A JWT and when it stops being accepted. The value never shows in a repr.
+
+    Attributes:
+        value: the JWT (never shown in a repr).
+        expires_at: when it stops being accepted, in Unix seconds.
+        lifetime: its lifetime in seconds.
+    """
 
     value: str = attrs.field(repr=False)
     expires_at: float

@@ -41,7 +41,12 @@ AUTH = "auth"
 
 @attrs.frozen(kw_only=True, slots=True)
 class Reservation:
-    """The answer to one ``reserve`` call: a slot id, or how long to wait before asking again."""
+    """The answer to one ``reserve`` call: a slot id, or how long to wait before asking again.
+
+    Attributes:
+        slot: the granted slot's id, or None when none was free.
+        wait: seconds to wait before asking again (0 when granted).
+    """
 
     slot: str | None
     wait: float = 0.0

@@ -300,7 +300,7 @@ def class_problems(cls: type) -> list[str]:
     if attrs.has(cls):
         listed = doc.entries("Attributes")
         for field in attrs.fields(cls):
-            if field.name not in listed and not field.name.startswith("_"):
+            if field.name not in listed and field.init:  # not private bookkeeping
                 problems.append(f"{where}: Attributes does not name field {field.name!r}")
         for name in listed:
             if not hasattr(cls, name) and name not in attrs.fields_dict(cls):
