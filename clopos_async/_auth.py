@@ -37,7 +37,15 @@ class Token:
     lifetime: float
 
     def usable_at(self, now: float) -> bool:
-        """True while the token may still be sent: before its refresh point."""
+        """True while the token may still be sent: before its refresh point.
+
+        Args:
+            now: the current wall-clock time, in Unix seconds.
+
+        Returns:
+            Whether ``now`` is before ``expires_at`` minus the refresh margin (60 s, or
+            half the lifetime if that is shorter).
+        """
         margin = min(REFRESH_MARGIN, self.lifetime / 2)
         return now < self.expires_at - margin
 

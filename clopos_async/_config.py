@@ -56,7 +56,11 @@ class Credentials:
     integrator_id: str = attrs.field(validator=_non_empty)
 
     def auth_body(self) -> dict[str, str]:
-        """The JSON body of ``POST /auth``."""
+        """The JSON body of ``POST /auth``.
+
+        Returns:
+            ``client_id``, ``client_secret``, ``brand`` and ``integrator_id``, as a dict.
+        """
         return {
             "client_id": self.client_id,
             "client_secret": self.client_secret,

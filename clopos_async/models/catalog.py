@@ -117,6 +117,9 @@ class Category:
         """This category, then its subtree, depth-first in ``children`` order.
 
         Iterative, so a deep tree never hits the recursion limit.
+
+        Yields:
+            This ``Category`` first, then each descendant (pre-order).
         """
         stack = [self]
         while stack:

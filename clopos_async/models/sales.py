@@ -66,7 +66,14 @@ class SaleType:
     _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
 
     def enabled_at(self, venue_id: int | str) -> bool:
-        """Whether this sale type is enabled at the venue ``venue_id`` (its ``status`` map)."""
+        """Whether this sale type is enabled at the venue ``venue_id`` (its ``status`` map).
+
+        Args:
+            venue_id: the venue's id (an int, or the string key of the map).
+
+        Returns:
+            True when ``status`` maps the venue to 1; False otherwise, or without a map.
+        """
         return _enabled(self.status, venue_id)
 
 
@@ -132,7 +139,14 @@ class PaymentMethodInfo:
         return PaymentMethod(id=self.id, name=self.name, amount=amount)
 
     def enabled_at(self, venue_id: int | str) -> bool:
-        """Whether this method is enabled at the venue ``venue_id`` (its ``status`` map)."""
+        """Whether this method is enabled at the venue ``venue_id`` (its ``status`` map).
+
+        Args:
+            venue_id: the venue's id (an int, or the string key of the map).
+
+        Returns:
+            True when ``status`` maps the venue to 1; False otherwise, or without a map.
+        """
         return _enabled(self.status, venue_id)
 
     @property
