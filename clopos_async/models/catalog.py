@@ -384,8 +384,8 @@ class PriceList:
         description: the description, or None.
         status: the ``status`` flag.
         prices: the prices (only with ``include="prices"``), or None.
-        created_at: when it was created.
-        updated_at: when it was last updated.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
         extra: wire keys this model does not declare, kept as decoded.
     """
 

@@ -33,9 +33,9 @@ class CustomerGroup:
         discount_value: the group's discount value.
         system_type: the built-in group's name (e.g. ``my_customers``), or None.
         total_amount: what the group's members spent.
-        created_at: when it was created.
-        updated_at: when it was last updated.
-        deleted_at: when it was deleted (soft delete), or None.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        deleted_at: when it was deleted, or None.
         extra: wire keys this model does not declare, kept as decoded.
     """
 
@@ -134,9 +134,9 @@ class Customer:
         status: the ``status`` flag.
         can_use_loyalty_system: whether the customer can use the loyalty system.
         is_verified: whether the customer is verified.
-        created_at: when it was created.
-        updated_at: when it was last updated.
-        deleted_at: when it was deleted (soft delete), or None.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        deleted_at: when it was deleted, or None.
         extra: wire keys this model does not declare, kept as decoded.
     """
 

@@ -164,7 +164,7 @@ class ReceiptProduct:
         seller_id: the seller's user id.
         cost: the line's cost.
         terminal_updated_at: the terminal's update time, as sent.
-        deleted_at: when it was deleted (soft delete), or None.
+        deleted_at: when it was deleted, or None.
         receipt_product_modificators: the v1 ``receipt_product_modificators`` list, as decoded.
         taxes: the line's taxes, as decoded.
         extra: wire keys this model does not declare, kept as decoded.
@@ -345,7 +345,7 @@ class Receipt:
         updated_at: when the receipt was last updated (naive ``YYYY-MM-DD HH:mm:ss``).
         closed_at: when the receipt was closed, or None.
         shift_date: the business day (``shift_date``).
-        deleted_at: when it was deleted (soft delete), or None.
+        deleted_at: when it was deleted, or None.
         receipt_products: the line items (only with ``include="receipt_products"``).
         cash_shift_cid: the cash shift's cid (OpenAPI/v1 schema).
         open_by_user_id: the user who opened the receipt (OpenAPI/v1 schema).
