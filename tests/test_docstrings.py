@@ -473,3 +473,24 @@ def test_class_is_documented(name: str) -> None:
 def test_function_is_documented(key: str) -> None:
     func, owner, prop = SURFACE.functions[key]
     assert function_problems(key, func, owner, prop) == []
+
+
+@attrs.frozen
+class _Sample:
+    """A model whose docstring forgets a field.
+
+    Attributes:
+        id: the id.
+        gone: a field it no longer has.
+    """
+
+    id: int
+    name: str
+
+
+def test_the_class_rules_catch_a_missing_field() -> None:
+    """A field missing from Attributes, and a stale entry, are each reported."""
+    assert class_problems(_Sample) == [
+        "_Sample: Attributes does not name field 'name'",
+        "_Sample: Attributes names 'gone', which it does not have",
+    ]
