@@ -1,7 +1,8 @@
-"""CloposClient: construction, validation, lifecycle and wiring (DESIGN §1).
+"""CloposClient: construction, lifecycle, calls and views (DESIGN §1).
 
-The client owns (or borrows) an aiohttp session and wires the pipeline that
-every resource call goes through. ``with_options`` gives a view with other
+The client owns (or borrows) an aiohttp session and the pipeline that every
+resource call goes through; its arguments are checked in ``_settings`` and the
+pipeline is put together in ``_wiring``. ``with_options`` gives a view with other
 per-call limits that shares the session, limiter, token and stats.
 """
 
@@ -9,27 +10,38 @@ from __future__ import annotations
 
 import copy
 import os
-import re
-import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
-import attrs
 import orjson
 
 from clopos_async._auth import TokenStore
-from clopos_async._clock import Clock, SystemClock
+from clopos_async._clock import Clock
 from clopos_async._config import DEFAULT_BASE_URL, Credentials, RateLimit, RetryPolicy
 from clopos_async._errors import ClientValueError
 from clopos_async._http import Transport
-from clopos_async._pipeline import Call, ClientStats, Pipeline, describe_failure, logger
-from clopos_async._ratelimit import MemoryBackend, RateLimiter
-from clopos_async._retry import Deadline, RetryRunner, Safety
-from clopos_async._tenant import LEASE_MARGIN, TenantScoped, auth_key, tenant_key
+from clopos_async._pipeline import Call, Pipeline
+from clopos_async._retry import Deadline, Safety
+from clopos_async._settings import (
+    ClientOptions,
+    check_auth,
+    check_base_url,
+    check_clock,
+    check_instance,
+    check_token_store,
+    check_venue,
+    redis_backend,
+    with_backend,
+)
+from clopos_async._settings import (  # re-exported: where tests have always found it
+    settings_from_env as settings_from_env,
+)
+from clopos_async._stats import ClientStats
+from clopos_async._tenant import tenant_key
 from clopos_async._validation import check_positive_int, check_timeout, shown
-from clopos_async._version import __version__
+from clopos_async._wiring import build_pipeline
 from clopos_async.resources import Categories, PriceLists, Products, Receipts, Stations
 from clopos_async.resources._mount import mount
 from clopos_async.resources._seam import Seam
@@ -41,42 +53,9 @@ from clopos_async.resources.orders import Orders
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
 
-T = TypeVar("T")
-
-
-class ClientOptions(TypedDict, total=False):
-    """The keyword arguments of ``CloposClient``, for ``from_env(**overrides)``."""
-
-    credentials: Credentials | None
-    token: str | None
-    base_url: str
-    venue_id: int | None
-    timeout: float
-    retry: RetryPolicy | None
-    rate_limit: RateLimit | None
-    max_concurrency: int
-    session: aiohttp.ClientSession | None
-    token_store: TokenStore | None
-    clock: Clock | None
-
-
-USER_AGENT = f"clopos-async/{__version__}"
 
 #: Methods that may be repeated without changing the outcome (API §12).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PATCH", "PUT"})
-
-#: What an ``x-token`` header value may hold: visible ASCII, no spaces or control characters
-#: (a CR/LF would split the header; aiohttp refuses it only at request time).
-_TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")
-#: What a clock= must have (clopos_async._clock.Clock).
-_CLOCK_METHODS = ("time", "monotonic", "sleep")
-
-ENV_CREDENTIALS = (
-    "CLOPOS_CLIENT_ID",
-    "CLOPOS_CLIENT_SECRET",
-    "CLOPOS_BRAND",
-    "CLOPOS_INTEGRATOR_ID",
-)
 
 
 class CloposClient:
@@ -152,18 +131,18 @@ class CloposClient:
         token_store: TokenStore | None = None,
         clock: Clock | None = None,
     ) -> None:
-        _check_auth(credentials, token)
-        self._base_url = _check_base_url(base_url)
-        self._venue_id = _check_venue(venue_id)
+        check_auth(credentials, token)
+        self._base_url = check_base_url(base_url)
+        self._venue_id = check_venue(venue_id)
         self._timeout = check_timeout("timeout", timeout)
-        self._retry_policy = _check_instance("retry", retry, RetryPolicy) or RetryPolicy()
-        self._rate_limit = _check_instance("rate_limit", rate_limit, RateLimit)
+        self._retry_policy = check_instance("retry", retry, RetryPolicy) or RetryPolicy()
+        self._rate_limit = check_instance("rate_limit", rate_limit, RateLimit)
         self._max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        self._clock: Clock = _check_clock(clock)
-        session = _check_instance("session", session, aiohttp.ClientSession)
+        self._clock: Clock = check_clock(clock)
+        session = check_instance("session", session, aiohttp.ClientSession)
         self._credentials = credentials
         self._static_token = token
-        self._token_store = _check_token_store(token_store)
+        self._token_store = check_token_store(token_store)
         # The shared backend's key for this client's budget and token (DESIGN §7).
         self._tenant = tenant_key(credentials, token)
         self._owned_backend: _Closeable | None = None
@@ -197,8 +176,8 @@ class CloposClient:
         url = os.environ.get("CLOPOS_REDIS_URL")
         if not url:
             return cls(**settings)
-        backend = _redis_backend(url)
-        client = cls(**_with_backend(settings, backend))  # lazy: nothing to close on failure
+        backend = redis_backend(url)
+        client = cls(**with_backend(settings, backend))  # lazy: nothing to close on failure
         client._owned_backend = backend
         return client
 
@@ -372,19 +351,14 @@ class CloposClient:
         )
 
     def _build_pipeline(self) -> Pipeline:
-        return Pipeline(
+        return build_pipeline(
             transport=self._transport,
             credentials=self._credentials,
             token=self._static_token,
-            headers=self._default_headers(),
+            venue_id=self._venue_id,
             timeout=self._timeout,
-            retry=RetryRunner(
-                self._retry_policy,
-                clock=self._clock.monotonic,
-                sleep=self._clock.sleep,
-                on_retry=self._log_retry,
-            ),
-            limiter=self._build_limiter(),
+            retry_policy=self._retry_policy,
+            rate_limit=self._rate_limit,
             max_concurrency=self._max_concurrency,
             clock=self._clock,
             stats=self._stats,
@@ -392,107 +366,9 @@ class CloposClient:
             tenant=self._tenant,
         )
 
-    def _build_limiter(self) -> RateLimiter | None:
-        if self._rate_limit is None:
-            return None
-        backend = self._rate_limit.backend or MemoryBackend(self._clock.monotonic)
-        if isinstance(backend, TenantScoped):
-            backend = backend.for_client(
-                tenant=self._tenant,
-                auth=auth_key(self._credentials, self._tenant),
-                lease=self._timeout + LEASE_MARGIN,
-            )
-        return RateLimiter(
-            requests=self._rate_limit.requests,
-            window=self._rate_limit.window,
-            auth_requests=self._rate_limit.auth_requests,
-            backend=backend,
-            sleep=self._clock.sleep,
-            clock=self._clock.monotonic,
-        )
-
-    def _default_headers(self) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if self._venue_id is not None:
-            headers["x-venue"] = str(self._venue_id)  # API §4: per-request venue override
-        return headers
-
-    def _log_retry(self, exc: BaseException, attempt: int, wait: float) -> None:
-        self._stats.retries += 1
-        logger.warning(
-            "retrying in %.2fs after %s (attempt %d of %d): %s",
-            wait,
-            describe_failure(exc),
-            attempt,
-            self._retry_policy.max_attempts,
-            exc,
-        )
-
-
-def _check_auth(credentials: object, token: object) -> None:
-    if (credentials is None) == (token is None):
-        raise ClientValueError(
-            "exactly one of credentials= or token= is required "
-            f"(got credentials={'set' if credentials is not None else None}, "
-            f"token={'set' if token is not None else None})"
-        )
-    if credentials is not None and not isinstance(credentials, Credentials):
-        raise ClientValueError(
-            f"credentials={type(credentials).__name__} is not allowed: a Credentials is required"
-        )
-    if token is not None and (not isinstance(token, str) or not _TOKEN_CHARS.fullmatch(token)):
-        # Never the value: it is a secret, even when malformed.
-        raise ClientValueError(
-            "token=*** is not allowed: a non-empty string of visible ASCII characters "
-            "(no spaces, CR or LF) is required"
-        )
-
 
 class _Closeable(Protocol):
     async def aclose(self) -> None: ...
-
-
-def _redis_backend(url: str) -> Any:
-    """The ``RedisBackend`` for ``CLOPOS_REDIS_URL`` (imported here: redis is an extra)."""
-    try:
-        from clopos_async.redis import RedisBackend
-    except ImportError:
-        raise ClientValueError(
-            "CLOPOS_REDIS_URL is set but redis-py is not installed: "
-            "pip install 'clopos-async[redis]'"
-        ) from None
-    return RedisBackend.from_url(url)
-
-
-def _with_backend(settings: dict[str, Any], backend: Any) -> dict[str, Any]:
-    """``settings`` with ``backend`` as the budget's backend and the token store.
-
-    An explicit ``rate_limit=None`` (pacing off) or a backend or store of the
-    caller's own is kept.
-    """
-    rate_limit = settings.get("rate_limit", RateLimit())
-    if isinstance(rate_limit, RateLimit) and rate_limit.backend is None:
-        settings = {**settings, "rate_limit": attrs.evolve(rate_limit, backend=backend)}
-    if settings.get("token_store") is None:
-        settings = {**settings, "token_store": backend}
-    return settings
-
-
-def _check_token_store(store: object) -> TokenStore | None:
-    if store is None or isinstance(store, TokenStore):
-        return store
-    raise ClientValueError(
-        f"token_store={type(store).__name__} is not allowed: a TokenStore "
-        "(such as clopos_async.redis.RedisBackend) or None is required"
-    )
-
-
-def _check_instance(name: str, value: object, kind: type[T]) -> T | None:
-    if value is None or isinstance(value, kind):
-        return value
-    raise ClientValueError(
-        f"{name}={shown(value)} is not allowed: a {kind.__name__} or None is required"
-    )
 
 
 def _json_body(value: object) -> bytes:
@@ -502,81 +378,4 @@ def _json_body(value: object) -> bytes:
     except orjson.JSONEncodeError as exc:
         raise ClientValueError(
             f"json={shown(value)} is not allowed: a JSON-encodable value is required ({exc})"
-        ) from None
-
-
-def _check_clock(clock: object) -> Clock:
-    if clock is None:
-        return SystemClock()
-    missing = [name for name in _CLOCK_METHODS if not callable(getattr(clock, name, None))]
-    if missing:
-        raise ClientValueError(
-            f"clock={type(clock).__name__} object is not allowed: a Clock (with time(), "
-            f"monotonic() and async sleep()) or None is required; missing {missing}"
-        )
-    return clock  # type: ignore[return-value]  # duck-typed: Clock is a Protocol
-
-
-def _check_base_url(base_url: object) -> str:
-    """An http(s) URL with a host and no query, fragment, credentials or whitespace.
-
-    Paths are appended to it as text: ``https://h/v2?x=1`` would send ``POST /auth``,
-    with the client secret, to ``/v2?x=1/auth``.
-    """
-    allowed = (
-        "an http:// or https:// URL with a host and no query (?), fragment (#), "
-        "user info (@) or whitespace is required"
-    )
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        raise ClientValueError(f"base_url={shown(base_url)} is not allowed: {allowed}")
-    try:
-        parts = urllib.parse.urlsplit(base_url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:  # a malformed port or IPv6 literal
-        host = None
-    if not host or any(c in base_url for c in "?#@") or re.search(r"[\s\x00-\x1f\x7f]", base_url):
-        raise ClientValueError(f"base_url={shown(base_url)} is not allowed: {allowed}")
-    return base_url.rstrip("/")
-
-
-def _check_venue(venue_id: object) -> int | None:
-    if venue_id is None:
-        return None
-    return check_positive_int("venue_id", venue_id)
-
-
-def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
-    """Constructor arguments from ``CLOPOS_*`` variables (DESIGN §2: credentials first)."""
-    settings: dict[str, Any] = {}
-    values = [environ.get(name, "") for name in ENV_CREDENTIALS]
-    if all(values):
-        client_id, client_secret, brand, integrator_id = values
-        settings["credentials"] = Credentials(
-            client_id=client_id,
-            client_secret=client_secret,
-            brand=brand,
-            integrator_id=integrator_id,
-        )
-    elif environ.get("CLOPOS_TOKEN"):
-        settings["token"] = environ["CLOPOS_TOKEN"]
-    else:
-        missing = ", ".join(n for n, v in zip(ENV_CREDENTIALS, values, strict=True) if not v)
-        raise ClientValueError(
-            f"set all of {', '.join(ENV_CREDENTIALS)}, or CLOPOS_TOKEN "
-            f"(missing: {missing}; CLOPOS_TOKEN is not set either)"
-        )
-    if environ.get("CLOPOS_BASE_URL"):
-        settings["base_url"] = environ["CLOPOS_BASE_URL"]
-    if environ.get("CLOPOS_VENUE_ID"):
-        settings["venue_id"] = _venue_from_env(environ["CLOPOS_VENUE_ID"])
-    return settings
-
-
-def _venue_from_env(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise ClientValueError(
-            f"CLOPOS_VENUE_ID={raw!r} is not allowed: a positive integer is required"
         ) from None

@@ -35,61 +35,16 @@ from clopos_async._errors import (
     RateLimitError,
 )
 from clopos_async._http import RawResponse, Transport
-from clopos_async._protocol import parse_rate_limit, unwrap_envelope
-from clopos_async._rate_info import RateLimitInfo
-from clopos_async._ratelimit import AUTH, TENANT, RateLimiter, ServerHold
+from clopos_async._pacing import PacingGate
+from clopos_async._protocol import unwrap_envelope
+from clopos_async._ratelimit import AUTH, TENANT, RateLimiter
 from clopos_async._redact import Masker
 from clopos_async._retry import MIN_ATTEMPT_SECONDS, Deadline, DeadlineSpent, RetryRunner, Safety
+from clopos_async._stats import ClientStats
 
 logger = logging.getLogger("clopos_async")
 
 AUTH_PATH = "/auth"
-
-
-@attrs.define(kw_only=True, slots=True)
-class ClientStats:
-    """Counters for workers' metrics, live: the client updates them as it works.
-
-    Attributes:
-        requests: HTTP requests sent, retries and ``POST /auth`` included.
-        retries: attempts that were retried.
-        rate_limited: 429 answers.
-        token_refreshes: tokens minted at ``POST /auth``.
-        rate_limit_waits: requests that had to wait for a pacing slot.
-        rate_limit_wait_seconds: the seconds those requests waited, summed over requests
-            (concurrent waits add up).
-        rate_limit_wait_wall_seconds: wall-clock seconds during which at least one request
-            waited for a pacing slot (concurrent waits count once); a wait still under way
-            is not included until it ends, see ``pacing_since``.
-        pacing_waiters: requests waiting for a pacing slot right now.
-        pacing_since: the client clock's monotonic time since which ``pacing_waiters`` has
-            been above zero, or ``None`` while nothing waits.
-        rate_limit: the ``RateLimit-*`` headers of the latest authenticated response, if it
-            had them.
-    """
-
-    requests: int = 0
-    retries: int = 0
-    rate_limited: int = 0
-    token_refreshes: int = 0
-    rate_limit_waits: int = 0
-    rate_limit_wait_seconds: float = 0.0
-    rate_limit_wait_wall_seconds: float = 0.0
-    pacing_waiters: int = 0
-    pacing_since: float | None = None
-    rate_limit: RateLimitInfo | None = None
-
-    def pacing_wall_seconds(self, now: float) -> float:
-        """Wall-clock seconds spent waiting for pacing so far, a wait under way included.
-
-        Args:
-            now: the client clock's current monotonic time.
-
-        Returns:
-            ``rate_limit_wait_wall_seconds`` plus the current wait, if one is under way.
-        """
-        ongoing = 0.0 if self.pacing_since is None else max(now - self.pacing_since, 0.0)
-        return self.rate_limit_wait_wall_seconds + ongoing
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -132,7 +87,7 @@ class Pipeline:
         self._headers = dict(headers)
         self._timeout = timeout
         self._retry = retry
-        self._limiter = limiter
+        self._pacing = PacingGate(limiter, stats=stats, clock=clock)
         self._permits = asyncio.Semaphore(max_concurrency)
         self._clock = clock
         # Every error built from a response masks the secrets this client knows (issue 9/8).
@@ -199,7 +154,7 @@ class Pipeline:
     async def _exchange(self, call: Call, limit: Deadline, attempt: int) -> dict[str, Any]:
         queued_at = self._clock.monotonic()
         async with self._permits:
-            slot = await self._take_slot(TENANT, call, limit)
+            slot = await self._pacing.take(TENANT, call.method, call.path, limit)
             # Queueing for a permit or a pacing slot is not the call's own time: a bulk
             # job waits its turn instead of failing its deadline (README "Retries").
             # The Deadline may be shared (a close and its reconciling GETs): pushing it
@@ -212,7 +167,7 @@ class Pipeline:
                 timeout = self._attempt_timeout(call, limit.left())
                 response = await self._send_once(call, timeout, token, attempt)
             finally:
-                await self._free_slot(TENANT, slot, response)
+                await self._pacing.free(TENANT, slot, response)
         return self._unwrap(call, response, token)
 
     async def _current_token(self, call: Call, limit: Deadline) -> Token:
@@ -273,52 +228,6 @@ class Pipeline:
                 raise _StaleToken(token, exc) from None
             raise
 
-    async def _take_slot(self, bucket: str, call: Call, limit: Deadline) -> str | None:
-        if self._limiter is None:
-            return None
-        self._pacing_started()
-        try:
-            slot, waited = await self._limiter.acquire(bucket, max_wait=max(limit.left(), 0.0))
-        except ServerHold as hold:
-            # The server holds the budget past this call's deadline: fail now, typed,
-            # with the wait it asked for, rather than hang (API §7). Nothing was sent.
-            raise RateLimitError(
-                status=429,
-                code="rate_limited",
-                message="the server's rate-limit hold outlasts the call's deadline",
-                method=call.method,
-                url=call.path,
-                retry_after=hold.seconds,
-            ) from None
-        finally:
-            self._pacing_ended()
-        if waited > 0:
-            self.stats.rate_limit_waits += 1
-            self.stats.rate_limit_wait_seconds += waited
-        return slot
-
-    def _pacing_started(self) -> None:
-        # Live "waiting for the budget" for progress displays (the CLI's): who waits, since when.
-        stats = self.stats
-        if stats.pacing_waiters == 0:
-            stats.pacing_since = self._clock.monotonic()
-        stats.pacing_waiters += 1
-
-    def _pacing_ended(self) -> None:
-        stats = self.stats
-        stats.pacing_waiters -= 1
-        if stats.pacing_waiters == 0 and stats.pacing_since is not None:
-            # Concurrent waits overlap: only the span with anyone waiting is wall time.
-            stats.rate_limit_wait_wall_seconds += self._clock.monotonic() - stats.pacing_since
-            stats.pacing_since = None
-
-    async def _free_slot(self, bucket: str, slot: str | None, response: RawResponse | None) -> None:
-        info = parse_rate_limit(response.headers) if response is not None else None
-        if info is not None and bucket == TENANT:
-            self.stats.rate_limit = info  # the headroom the server last reported
-        if self._limiter is not None and slot is not None:
-            await self._limiter.complete(bucket, slot, info)
-
     # -- minting (API §3) -------------------------------------------------
 
     async def _mint(self) -> Token:
@@ -338,7 +247,7 @@ class Pipeline:
 
     async def _auth_attempt(self, call: Call, limit: Deadline, attempt: int) -> Token:
         queued_at = self._clock.monotonic()
-        slot = await self._take_slot(AUTH, call, limit)
+        slot = await self._pacing.take(AUTH, call.method, call.path, limit)
         limit.extend(self._clock.monotonic() - queued_at)
         response: RawResponse | None = None
         try:
@@ -346,7 +255,7 @@ class Pipeline:
             headers = {**self._headers, "Content-Type": "application/json"}
             response = await self._transmit(call, headers, timeout, attempt)
         finally:
-            await self._free_slot(AUTH, slot, response)
+            await self._pacing.free(AUTH, slot, response)
         envelope = unwrap_envelope(
             status=response.status,
             body=response.body,

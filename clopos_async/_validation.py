@@ -176,6 +176,13 @@ def check_date_range(date_from: date | None, date_to: date | None) -> None:
         )
 
 
+def check_dates(date_from: object, date_to: object) -> tuple[date | None, date | None]:
+    """``date_from`` and ``date_to`` (``check_date``), checked as an inclusive range."""
+    start, end = check_date("date_from", date_from), check_date("date_to", date_to)
+    check_date_range(start, end)
+    return start, end
+
+
 def check_closed_at(value: object) -> datetime | None:
     """``None``, a naive ``datetime`` or a strict ``YYYY-MM-DD HH:mm:ss`` string.
 

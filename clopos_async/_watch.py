@@ -168,6 +168,7 @@ def watch_list(
     interval: object,
     lookback: object,
     aware: bool,
+    key: Callable[[T], Hashable],
     stamp: Callable[[T], datetime | None],
     sleep: Callable[[float], Awaitable[None]],
 ) -> Watcher[T]:
@@ -179,6 +180,7 @@ def watch_list(
         interval: seconds between polls, > 0.
         lookback: seconds of the look-back window, >= 0.
         aware: whether the resource's ``updated_at`` is aware UTC (orders) or naive.
+        key: an item's identity, to see a change of an item already seen.
         stamp: an item's change time (``updated_at``, else ``created_at``).
         sleep: the client's sleep.
 
@@ -189,16 +191,11 @@ def watch_list(
     return Watcher(
         fetch,
         state=state_from_since(since, lookback=window, aware=aware),
-        key=_item_id,
+        key=key,
         stamp=stamp,
         interval=watch_seconds("interval", interval).total_seconds(),
         sleep=sleep,
     )
-
-
-def _item_id(item: Any) -> Hashable:
-    key: Hashable = item.id  # every watched resource has an ``id`` (API §10)
-    return key
 
 
 def _last(page: Page[Any]) -> bool:

@@ -1,23 +1,32 @@
-"""Argument parsing for the ``clopos-async`` command: the parser and its value types.
+"""Argument parsing for the ``clopos-async`` command: the parser and its cross-checks.
 
 Every usage error becomes a ``UsageError`` (exit 2, one line on stderr) instead of
 argparse's usage dump, so scripts see the same one-line shape for every failure.
+The value types (``--from``, ``--payment``...) are in ``_types``.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
 from typing import NoReturn
 
-from clopos_async import ClientValueError, PaymentMethod, __version__
-from clopos_async._validation import check_closed_at
+from clopos_async import __version__
 from clopos_async.cli._failures import UsageError
 from clopos_async.cli._output import PROG
 from clopos_async.cli._resources import RESOURCES
+from clopos_async.cli._types import (
+    closed_at,
+    include,
+    non_negative_int,
+    page_size,
+    payment,
+    positive_int,
+    positive_seconds,
+    receipt_id,
+    seconds,
+    wire_date,
+)
 from clopos_async.cli._watch import FEEDS
 from clopos_async.cli._writers import CSV_COLUMNS
 from clopos_async.resources.receipts import MAX_LIMIT
@@ -28,8 +37,6 @@ DEFAULT_CONCURRENCY = 4
 DEFAULT_SANDBOX_RECEIPTS = 5000
 DEFAULT_SANDBOX_PORT = 8765
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
 CSV_HELP = (
     "CSV columns, in this order: " + ", ".join(CSV_COLUMNS) + ". Amounts are exact, in "
     "one plain format without trailing zeros (47.80 is written 47.8, 30.0 as 30), "
@@ -37,118 +44,12 @@ CSV_HELP = (
     "'id:name:amount;...'; products_count needs --include receipt_products."
 )
 
-_WIRE_DATETIME = "'YYYY-MM-DD HH:mm:ss'"
-
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are exceptions, not a usage dump and an exit."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
-
-
-# --- value types ---------------------------------------------------------------------------
-
-
-def wire_date(text: str) -> date:
-    """A real day written ``YYYY-MM-DD`` (API §8 ``date[0]``/``date[1]``)."""
-    if _DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass  # well-formed but not a real day, e.g. 2025-02-30
-    raise argparse.ArgumentTypeError(
-        f"{text!r} is not a date: a real day as YYYY-MM-DD is required"
-    )
-
-
-def _at_least(text: str, parse: Callable[[str], float], lowest: float, wanted: str) -> float:
-    """``parse(text)`` if it is a finite number >= ``lowest``, else an argparse error."""
-    try:
-        value = parse(text)
-    except ValueError:
-        value = float("nan")  # fails the check below
-    if not lowest <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: {wanted} is required")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """An integer >= 1."""
-    return int(_at_least(text, int, 1, "an integer >= 1"))
-
-
-def receipt_id(text: str) -> int:
-    """A receipt id: an integer >= 1."""
-    return int(_at_least(text, int, 1, "a receipt id (an integer >= 1)"))
-
-
-def page_size(text: str) -> int:
-    """A page size the API accepts: an integer from 1 to ``MAX_LIMIT`` (API §8)."""
-    wanted = f"an integer from 1 to {MAX_LIMIT}"
-    size = int(_at_least(text, int, 1, wanted))
-    if size > MAX_LIMIT:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: {wanted} is required")
-    return size
-
-
-def closed_at(text: str) -> datetime:
-    """A moment in venue local time written ``YYYY-MM-DD HH:mm:ss`` (API §9.12)."""
-    try:
-        moment = check_closed_at(text)
-    except ClientValueError:
-        moment = None
-    if moment is None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a time: {_WIRE_DATETIME} in venue local time is required, "
-            "e.g. '2025-08-31 21:00:00'"
-        )
-    return moment
-
-
-def include(text: str) -> list[str]:
-    """One relation or several, comma-separated: ``receipt_products``, ``a,b``."""
-    names = [name.strip() for name in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed: relation names, comma-separated, are required, "
-            "e.g. receipt_products"
-        )
-    return names
-
-
-def non_negative_int(text: str) -> int:
-    """An integer >= 0 (a port, a seed)."""
-    return int(_at_least(text, int, 0, "an integer >= 0"))
-
-
-def seconds(text: str) -> float:
-    """A finite number of seconds >= 0."""
-    return _at_least(text, float, 0.0, "a number of seconds >= 0")
-
-
-def positive_seconds(text: str) -> float:
-    """A finite number of seconds > 0 (a polling interval)."""
-    value = _at_least(text, float, 0.0, "a number of seconds > 0")
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: a number of seconds > 0")
-    return value
-
-
-def payment(text: str) -> PaymentMethod:
-    """``ID:NAME:AMOUNT``, e.g. ``2:Card:8.14``; NAME may itself contain colons."""
-    head, _, rest = text.partition(":")
-    name, _, amount = rest.rpartition(":")
-    try:
-        method_id = int(head)
-        if method_id < 1 or not name.strip():
-            raise ValueError(text)
-        # Decimal keeps what the user typed: "8140" stays an integer on the wire (API §11).
-        return PaymentMethod(id=method_id, name=name, amount=Decimal(amount))
-    except (ValueError, InvalidOperation):  # ClientValueError (a non-finite amount) too
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a payment: ID:NAME:AMOUNT is required, e.g. 2:Card:8.14"
-        ) from None
 
 
 # --- the parser ----------------------------------------------------------------------------
@@ -238,20 +139,7 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         epilog=CSV_HELP,
     )
     _add_resource(export, "what to export (default receipts)")
-    export.add_argument(
-        "--from",
-        dest="date_from",
-        type=wire_date,
-        metavar="YYYY-MM-DD",
-        help="first day of the range, e.g. 2025-08-01 (receipts created on it are included)",
-    )
-    export.add_argument(
-        "--to",
-        dest="date_to",
-        type=wire_date,
-        metavar="YYYY-MM-DD",
-        help="last day of the range, e.g. 2025-08-31 (included)",
-    )
+    _add_range(export)
     export.add_argument(
         "--format",
         choices=("jsonl", "csv"),
@@ -261,7 +149,31 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
     )
     export.add_argument("--out", default="-", metavar="FILE", help="output file (default: stdout)")
     _add_include(export)
-    export.add_argument(
+    _add_paging(export)
+    export.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def _add_range(command: _Parser) -> None:
+    """``--from`` and ``--to``: the receipts' inclusive range of days (API §8 ``date``)."""
+    command.add_argument(
+        "--from",
+        dest="date_from",
+        type=wire_date,
+        metavar="YYYY-MM-DD",
+        help="first day of the range, e.g. 2025-08-01 (receipts created on it are included)",
+    )
+    command.add_argument(
+        "--to",
+        dest="date_to",
+        type=wire_date,
+        metavar="YYYY-MM-DD",
+        help="last day of the range, e.g. 2025-08-31 (included)",
+    )
+
+
+def _add_paging(command: _Parser) -> None:
+    """``--limit``, ``--concurrency`` and ``--page``: how the pages are fetched."""
+    command.add_argument(
         "--limit",
         type=page_size,
         default=None,
@@ -269,14 +181,14 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         help=f"receipts per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT}: fewest requests; "
         "other resources: their API maximum)",
     )
-    export.add_argument(
+    command.add_argument(
         "--concurrency",
         type=positive_int,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
         help="pages fetched ahead (default %(default)s)",
     )
-    export.add_argument(
+    command.add_argument(
         "--page",
         type=positive_int,
         default=1,
@@ -284,7 +196,6 @@ def _add_export(commands: argparse._SubParsersAction[_Parser], client: _Parser) 
         help="first page, to resume an interrupted export with the --page and --limit it "
         "names; above 1, --out is appended to, without a second CSV header (default 1)",
     )
-    export.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
 def _add_get(commands: argparse._SubParsersAction[_Parser], client: _Parser) -> None:

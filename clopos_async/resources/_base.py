@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from clopos_async._api import Endpoint, Param, ValueType
 from clopos_async._errors import ClientValueError, DecodeError
@@ -91,6 +91,31 @@ class Resource:
             limit=size,
             max_items=check_optional_positive_int("max_items", max_items),
             concurrency=check_concurrency("concurrency", concurrency),
+        )
+
+
+class PlainList(Resource, Generic[M]):
+    """A resource whose list takes nothing beyond paging: ``_endpoint``'s items as ``_model``.
+
+    Each subclass keeps its own ``list`` (its docstring and typed ``Pager``) and hands it
+    to ``_plain_list``.
+    """
+
+    _endpoint: ClassVar[Endpoint]
+    _model: type[M]
+
+    def _plain_list(
+        self, page: object, limit: object, max_items: object, concurrency: object
+    ) -> Pager[M]:
+        return self._pager(
+            self._endpoint,
+            self._model,
+            page_query,
+            page=page,
+            limit=limit,
+            max_items=max_items,
+            concurrency=concurrency,
+            key=item_id,
         )
 
 

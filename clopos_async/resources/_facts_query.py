@@ -10,12 +10,12 @@ bracket pairs stays in ``_protocol.encode_list_query``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 
 from clopos_async._api import Endpoint, Param, SortSyntax, ValueType
 from clopos_async._errors import ClientValueError
-from clopos_async._protocol import FilterValue
+from clopos_async._protocol import FilterValue, encode_list_query
 from clopos_async._validation import MAX_WIRE_INT, check_filters, check_order, shown
 
 #: A ``selects`` field name: the API takes a comma list, so no comma or space inside one.
@@ -153,3 +153,23 @@ def nested_sort(endpoint: Endpoint, sort: object, order: object) -> list[tuple[s
     if not (isinstance(sort, str) and sort in endpoint.sorts):
         raise _reject("sort", sort, "None or " + _one_of(endpoint.sorts) + " is required")
     return [("sort[0][0]", sort), ("sort[0][1]", "asc" if direction == 1 else "desc")]
+
+
+def selects_params(value: object) -> list[tuple[str, str]]:
+    """``selects`` checked (``check_selects``), as the query pair it adds; none for None."""
+    fields = check_selects(value)
+    return [] if fields is None else [("selects", fields)]
+
+
+def facts_list_query(
+    relations: Sequence[str],
+    filters: Sequence[tuple[str, FilterValue]] = (),
+    tail: Sequence[tuple[str, str]] = (),
+) -> Callable[[int, int], list[tuple[str, str]]]:
+    """One page's query from checked values: page, limit, includes, filters, then ``tail``."""
+
+    def query(number: int, size: int) -> list[tuple[str, str]]:
+        pairs = encode_list_query(page=number, limit=size, include=relations, filters=filters)
+        return [*pairs, *tail]
+
+    return query

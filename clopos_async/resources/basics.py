@@ -6,44 +6,17 @@ and ``users.get``. Each is a few declarative lines on ``Resource``.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from clopos_async._api import Endpoint
 from clopos_async._api._endpoints import PAYMENT_METHODS, SALE_TYPES, USER, USERS, VENUES
 from clopos_async._pagination import Pager
 from clopos_async.models import PaymentMethodInfo, SaleType, User, Venue
-from clopos_async.resources._base import Resource, check_path_id, item_id, page_query
-
-M = TypeVar("M")
+from clopos_async.resources._base import PlainList, check_path_id
 
 
-class _PlainList(Resource):
-    """A resource whose list takes nothing beyond paging."""
-
-    def _plain(
-        self,
-        endpoint: Endpoint,
-        model: type[M],
-        *,
-        page: int,
-        limit: int,
-        max_items: int | None,
-        concurrency: int,
-    ) -> Pager[M]:
-        return self._pager(
-            endpoint,
-            model,
-            page_query,
-            page=page,
-            limit=limit,
-            max_items=max_items,
-            concurrency=concurrency,
-            key=item_id,
-        )
-
-
-class Venues(_PlainList):
+class Venues(PlainList[Venue]):
     """``client.venues``: every venue the credentials may access (API §9.3)."""
+
+    _endpoint = VENUES
+    _model = Venue
 
     def list(
         self, *, page: int = 1, limit: int = 50, max_items: int | None = None, concurrency: int = 1
@@ -62,13 +35,14 @@ class Venues(_PlainList):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        return self._plain(
-            VENUES, Venue, page=page, limit=limit, max_items=max_items, concurrency=concurrency
-        )
+        return self._plain_list(page, limit, max_items, concurrency)
 
 
-class Users(_PlainList):
+class Users(PlainList[User]):
     """``client.users``: the brand's staff accounts (API §9.4)."""
+
+    _endpoint = USERS
+    _model = User
 
     def list(
         self, *, page: int = 1, limit: int = 50, max_items: int | None = None, concurrency: int = 1
@@ -87,9 +61,7 @@ class Users(_PlainList):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        return self._plain(
-            USERS, User, page=page, limit=limit, max_items=max_items, concurrency=concurrency
-        )
+        return self._plain_list(page, limit, max_items, concurrency)
 
     async def get(self, id: int) -> User:
         """One user by id (``GET /users/{id}``).
@@ -110,8 +82,11 @@ class Users(_PlainList):
         return await self._get(USER, User, check_path_id("id", id))
 
 
-class SaleTypes(_PlainList):
+class SaleTypes(PlainList[SaleType]):
     """``client.sale_types``: dine-in, delivery, takeaway... (API §9.10, §10.12)."""
+
+    _endpoint = SALE_TYPES
+    _model = SaleType
 
     def list(
         self, *, page: int = 1, limit: int = 50, max_items: int | None = None, concurrency: int = 1
@@ -130,14 +105,14 @@ class SaleTypes(_PlainList):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        return self._plain(
-            SALE_TYPES, SaleType, page=page, limit=limit, max_items=max_items,
-            concurrency=concurrency,
-        )  # fmt: skip
+        return self._plain_list(page, limit, max_items, concurrency)
 
 
-class PaymentMethods(_PlainList):
+class PaymentMethods(PlainList[PaymentMethodInfo]):
     """``client.payment_methods``: the catalogue receipts are paid from (API §9.10, §10.13)."""
+
+    _endpoint = PAYMENT_METHODS
+    _model = PaymentMethodInfo
 
     def list(
         self, *, page: int = 1, limit: int = 50, max_items: int | None = None, concurrency: int = 1
@@ -156,7 +131,4 @@ class PaymentMethods(_PlainList):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        return self._plain(
-            PAYMENT_METHODS, PaymentMethodInfo, page=page, limit=limit, max_items=max_items,
-            concurrency=concurrency,
-        )  # fmt: skip
+        return self._plain_list(page, limit, max_items, concurrency)

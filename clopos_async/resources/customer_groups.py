@@ -5,11 +5,14 @@ from __future__ import annotations
 from clopos_async._api._endpoints import CUSTOMER_GROUPS
 from clopos_async._pagination import Pager
 from clopos_async.models import CustomerGroup
-from clopos_async.resources._base import Resource, item_id, page_query
+from clopos_async.resources._base import PlainList
 
 
-class CustomerGroups(Resource):
+class CustomerGroups(PlainList[CustomerGroup]):
     """``client.customer_groups``: the groups customers belong to (discounts, loyalty)."""
+
+    _endpoint = CUSTOMER_GROUPS
+    _model = CustomerGroup
 
     def list(
         self,
@@ -33,13 +36,4 @@ class CustomerGroups(Resource):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        return self._pager(
-            CUSTOMER_GROUPS,
-            CustomerGroup,
-            page_query,
-            page=page,
-            limit=limit,
-            max_items=max_items,
-            concurrency=concurrency,
-            key=item_id,
-        )
+        return self._plain_list(page, limit, max_items, concurrency)

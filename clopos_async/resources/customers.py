@@ -14,11 +14,12 @@ from clopos_async._api import Endpoint
 from clopos_async._api._endpoints import CUSTOMER, CUSTOMERS
 from clopos_async._errors import ClientValueError
 from clopos_async._pagination import Pager
-from clopos_async._protocol import FilterValue, encode_include, encode_list_query
+from clopos_async._protocol import FilterValue, encode_include
 from clopos_async._validation import check_optional_id, shown
 from clopos_async.models import Customer
 from clopos_async.resources._base import Resource, check_path_id, item_id
 from clopos_async.resources._customer_create import CustomerCreator, CustomerDraft
+from clopos_async.resources._facts_query import facts_list_query
 from clopos_async.resources._seam import Seam
 
 
@@ -60,22 +61,12 @@ class Customers(Resource):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        filters: list[tuple[str, FilterValue]] = [
-            (field, value)
-            for field, value in (
-                ("name", _text("name", name)),
-                ("phones", _text("phone", phone)),  # API §9.5: searches every phone
-                ("group_id", check_optional_id("group_id", group_id)),
-            )
-            if value is not None
-        ]
+        filters = _filters(name, phone, group_id)
         relations = check_relations(CUSTOMERS, include)
         return self._pager(
             CUSTOMERS,
             Customer,
-            lambda number, size: encode_list_query(
-                page=number, limit=size, include=relations, filters=filters
-            ),
+            facts_list_query(relations, filters),
             page=page,
             limit=limit,
             max_items=max_items,
@@ -154,6 +145,19 @@ class Customers(Resource):
             date_of_birth=date_of_birth,
         )
         return await self._creator.create(draft)
+
+
+def _filters(name: object, phone: object, group_id: object) -> list[tuple[str, FilterValue]]:
+    """The list's named filters, checked, in the order sent; None means not sent."""
+    return [
+        (field, value)
+        for field, value in (
+            ("name", _text("name", name)),
+            ("phones", _text("phone", phone)),  # API §9.5: searches every phone
+            ("group_id", check_optional_id("group_id", group_id)),
+        )
+        if value is not None
+    ]
 
 
 def _text(name: str, value: object) -> str | None:

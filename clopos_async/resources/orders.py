@@ -19,8 +19,7 @@ from clopos_async._errors import ClientValueError
 from clopos_async._pagination import Pager
 from clopos_async._protocol import FilterValue, encode_list_query
 from clopos_async._validation import (
-    check_date,
-    check_date_range,
+    check_dates,
     check_filters,
     check_order,
     shown,
@@ -87,8 +86,7 @@ class Orders(Resource):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
         """
-        start, end = check_date("date_from", date_from), check_date("date_to", date_to)
-        check_date_range(start, end)
+        start, end = check_dates(date_from, date_to)
         size = check_limit(ORDERS, limit)
         query = _ListQuery(
             status=plain_params(ORDERS, {"status": _status(status)}),
@@ -250,6 +248,7 @@ class Orders(Resource):
             interval=interval,
             lookback=lookback,
             aware=True,  # orders carry ISO 8601 ...Z timestamps (API §11)
+            key=item_id,
             stamp=_order_stamp,
             sleep=self._seam.sleep,
         )

@@ -11,15 +11,15 @@ from collections.abc import Iterable
 
 from clopos_async._api._endpoints import PRICE_LISTS, PRICES
 from clopos_async._pagination import Pager
-from clopos_async._protocol import encode_list_query
 from clopos_async._validation import check_optional_id
 from clopos_async.models import Price, PriceList
 from clopos_async.resources._base import Resource, item_id
 from clopos_async.resources._facts_query import (
     check_fact_filters,
     check_relations,
-    check_selects,
+    facts_list_query,
     nested_sort,
+    selects_params,
 )
 
 
@@ -58,13 +58,7 @@ class PriceLists(Resource):
         """
         relations = check_relations(PRICE_LISTS, include)
         tail = nested_sort(PRICE_LISTS, sort, order)
-        fields = check_selects(selects)
-        if fields is not None:
-            tail.append(("selects", fields))
-
-        def query(number: int, size: int) -> list[tuple[str, str]]:
-            return [*encode_list_query(page=number, limit=size, include=relations), *tail]
-
+        query = facts_list_query(relations, tail=[*tail, *selects_params(selects)])
         return self._pager(
             PRICE_LISTS, PriceList, query, page=page, limit=limit, max_items=max_items,
             concurrency=concurrency, key=item_id,
@@ -104,10 +98,7 @@ class PriceLists(Resource):
         }
         filters = tuple(check_fact_filters(PRICES, None, shortcuts))
         relations = check_relations(PRICES, include)
-
-        def query(number: int, size: int) -> list[tuple[str, str]]:
-            return encode_list_query(page=number, limit=size, include=relations, filters=filters)
-
+        query = facts_list_query(relations, filters)
         return self._pager(
             PRICES, Price, query, page=page, limit=limit, max_items=max_items,
             concurrency=concurrency, key=item_id,

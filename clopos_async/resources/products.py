@@ -17,7 +17,12 @@ from clopos_async._validation import check_ids
 from clopos_async._wire import decode_list
 from clopos_async.models import Product, ProductType, StopListEntry
 from clopos_async.resources._base import Resource, check_path_id, data_of, item_id
-from clopos_async.resources._facts_query import check_fact_filters, check_relations, check_selects
+from clopos_async.resources._facts_query import (
+    check_fact_filters,
+    check_relations,
+    facts_list_query,
+    selects_params,
+)
 
 #: One value or several of a product filter (sent as ``filters[N][1][M]``, API §8).
 Several = str | int | ProductType | Iterable[str | int | ProductType]
@@ -67,13 +72,7 @@ class Products(Resource):
                      "tags": tags}  # fmt: skip
         checked = tuple(check_fact_filters(PRODUCTS, filters, shortcuts))
         relations = check_relations(PRODUCTS, include)
-        fields = check_selects(selects)
-        tail = [] if fields is None else [("selects", fields)]
-
-        def query(number: int, size: int) -> list[tuple[str, str]]:
-            pairs = encode_list_query(page=number, limit=size, include=relations, filters=checked)
-            return [*pairs, *tail]
-
+        query = facts_list_query(relations, checked, selects_params(selects))
         return self._pager(
             PRODUCTS, Product, query, page=page, limit=limit, max_items=max_items,
             concurrency=concurrency, key=item_id,

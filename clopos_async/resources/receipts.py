@@ -23,8 +23,7 @@ from clopos_async._protocol import FilterValue, encode_include, encode_list_quer
 from clopos_async._validation import (
     RECEIPT_FILTERS,
     check_concurrency,
-    check_date,
-    check_date_range,
+    check_dates,
     check_filters,
     check_id,
     check_ids,
@@ -104,9 +103,7 @@ class Receipts(Resource):
         Raises:
             ClientValueError: an argument is not allowed; nothing was sent.
         """
-        start = check_date("date_from", date_from)
-        end = check_date("date_to", date_to)
-        check_date_range(start, end)
+        start, end = check_dates(date_from, date_to)
         size = check_limit(RECEIPTS, limit)  # checked in the order users read them
         query = _ListQuery(
             sort=check_sort(sort),
@@ -340,6 +337,7 @@ class Receipts(Resource):
             interval=interval,
             lookback=lookback,
             aware=False,  # receipts carry venue-local YYYY-MM-DD HH:mm:ss (API §11)
+            key=item_id,
             stamp=_receipt_stamp,
             sleep=self._seam.sleep,
         )
