@@ -27,7 +27,7 @@ from clopos_async.testing._arguments import check, check_arguments, check_tiers,
 from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
 from clopos_async.testing._collections import Routed
-from clopos_async.testing._customers import StateChange, customer_collections
+from clopos_async.testing._customers import customer_collections
 from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._edge import (
     API_ROOT,
@@ -41,7 +41,13 @@ from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
-from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._log import (
+    CloseRecord,
+    LoggedRequest,
+    StateChange,
+    closes_in,
+    logged_headers,
+)
 from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
@@ -93,9 +99,8 @@ class SandboxServer:
     other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
 
     Attributes tests read: ``log`` (every request, in order of arrival),
-    ``closes`` (every close applied by ``POST /receipts/{id}/close``), ``changes``
-    (every create applied, e.g. by ``POST /customers``),
-    ``max_in_flight``, ``faults`` and ``issued_tokens``.
+    ``changes`` (every write applied, in order: ``StateChange``; ``closes`` and
+    ``changes_to()`` are views of it), ``max_in_flight``, ``faults`` and ``issued_tokens``.
     """
 
     def __init__(
@@ -122,7 +127,7 @@ class SandboxServer:
         self.latency = latency
         self.credentials = _sandbox_credentials(seed)
         self.faults = FaultPlan()
-        self.closes: list[CloseRecord] = []
+        self.changes: list[StateChange] = []  # every write applied, in order
         self.log: list[LoggedRequest] = []
         self.max_in_flight = 0
         self._in_flight = 0
@@ -131,13 +136,12 @@ class SandboxServer:
             receipts=receipts, seed=seed, start=start, days=days, open_ratio=open_ratio
         )
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
-        receipts_api = ReceiptsEndpoints(self._store, self.closes)
+        receipts_api = ReceiptsEndpoints(self._store, self.changes)
         tiers = (auth_limit, flood_limit, tenant_limit)
         self._collections = {"stations": stations(), **basic_collections()}  # from the facts
         self._collections.update(menu_collections())
-        self.changes: list[StateChange] = []  # every customer create applied, in order
         self._collections.update(customer_collections(self.changes))
-        self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
+        self.orders = OrdersEndpoints(self._store, self.changes)  # .accept(), .create_shape
         self.stock = StockOperationsRoute(self._store)
         routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
         self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
@@ -388,11 +392,23 @@ class SandboxServer:
             and (path is None or fnmatch.fnmatchcase(entry.path, path))
         ]
 
+    @property
+    def closes(self) -> list[CloseRecord]:
+        """Every close applied by ``POST /receipts/{id}/close``, in order (from ``changes``)."""
+        return closes_in(self.changes)
+
+    def changes_to(self, resource: str, action: str | None = None) -> list[StateChange]:
+        """The ``changes`` to ``resource`` (``"orders"``), only ``action`` ones if given."""
+        return [
+            change
+            for change in self.changes
+            if change.resource == resource and (action is None or change.action == action)
+        ]
+
     def reset_stats(self) -> None:
-        """Clear ``log``, ``closes``, ``max_in_flight`` and fault hit counts (not data)."""
+        """Clear ``log``, ``changes``, ``max_in_flight`` and fault hit counts (not data)."""
         self.log.clear()
-        self.closes.clear()
-        self.orders.changes.clear()
+        self.changes.clear()
         self.max_in_flight = self._in_flight
         self.faults.reset_hits()
 
