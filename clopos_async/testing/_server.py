@@ -37,7 +37,7 @@ from clopos_async.testing._edge import (
     relative_path,
     response,
 )
-from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
+from clopos_async.testing._faults import Fault, FaultOptions, FaultPlan
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
@@ -58,6 +58,8 @@ from clopos_async.testing._tokens import TokenIssuer
 from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
+
     from clopos_async._client import CloposClient
 
 DEFAULT_START = date(2025, 8, 1)
@@ -206,78 +208,25 @@ class SandboxServer:
 
     # --- fault plan --------------------------------------------------------------------
 
-    def fault(
-        self,
-        path: str,
-        *,
-        method: str = "*",
-        attempts: Iterable[int] | None = None,
-        status: int | None = None,
-        error: str | None = None,
-        message: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        delay: float = 0.0,
-        reset: ResetWhen | None = None,
-        malformed: bool = False,
-        success_false: bool = False,
-        expire_token: bool = False,
-        text: str | None = None,
-        apply: bool = False,
-    ) -> Fault:
-        """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
+    def fault(self, path: str, **options: Unpack[FaultOptions]) -> Fault:
+        """Script a misbehaviour of the requests matching ``path``; see ``Fault`` for how.
 
-        The fault matches requests by ``method`` (``"*"`` for any) and by the fnmatch
-        pattern ``path`` on the path under the API root (``"/receipts/*/close"``).
-        ``attempts`` picks the 1-based ordinals, counted over the requests matching
-        this fault since it was added, on which it fires (``None``: every one). When
-        it fires, ``delay`` seconds pass first, then one outcome:
+        ``sandbox.fault("/receipts/*/close", method="POST", attempts=[1], reset="after")``
+        drops the connection after the first close was applied.
 
-        - ``status``: that HTTP error with the envelope ``{success: false, error,
-          message}`` (``error`` defaults to a slug for the status; a 429 says
-          ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
-          with ``text`` the body is that text as ``text/plain`` instead (with
-          ``apply=True``, below, it replaces an answer the endpoint already made: a 502
-          from a proxy after the upstream wrote);
-        - ``reset="before"``: the connection drops and the endpoint never runs;
-        - ``reset="after"``: the endpoint runs (a close IS applied), then the
-          connection drops without the answer;
-        - ``malformed``: the endpoint runs, the answer is HTTP 200 with a body that
-          is not JSON;
-        - ``success_false``: HTTP 200 ``{success: false, error, message}``;
-        - ``expire_token``: every token expires, then the request is handled.
+        Args:
+            path: An fnmatch pattern on the path under the API root.
+            **options: The other fields of ``Fault``: ``method``, ``attempts``,
+                ``status``, ``error``, ``message``, ``headers``, ``delay``, ``reset``,
+                ``malformed``, ``success_false``, ``expire_token``, ``text``, ``apply``.
 
-        With ``apply=True`` the endpoint runs first, on arrival (an order IS created),
-        and only then come the delay and the outcome: an injected ``status`` after
-        the change ("502 after apply"), or the real answer, late.
+        Returns:
+            The registered ``Fault``; its ``hits`` count the requests it fired on.
 
-        With none of them the request is only delayed. ``headers`` are added to the
-        answer. The first registered fault that fires wins.
-
-        ``status`` and ``success_false`` stand in for the endpoint, not the gateway
-        (API §7): on authenticated routes the request still passes routing, tier 2,
-        the token check (no valid token: the usual 401, not the fault) and tier 3
-        first; the injected answer then gets the ``RateLimit-*`` headers (``headers``
-        given here win) and, when it is an error, counts as a failed request for
-        tier 2. A fault fires and counts an attempt even when the gateway rejects the
-        request. On ``POST /auth`` the injected answer is sent as it is.
+        Raises:
+            ClientValueError: An option is not allowed, or more than one outcome is given.
         """
-        fault = Fault(
-            path=path,
-            method=method,
-            attempts=attempts,
-            status=status,
-            error=error,
-            message=message,
-            headers=headers,
-            delay=delay,
-            reset=reset,
-            malformed=malformed,
-            success_false=success_false,
-            expire_token=expire_token,
-            text=text,
-            apply=apply,
-        )
-        return self.faults.add(fault)
+        return self.faults.add(Fault(path=path, **options))
 
     # --- state and hooks ---------------------------------------------------------------
 
