@@ -24,9 +24,9 @@ import orjson
 
 from clopos_async._api._endpoints import ORDER, ORDERS
 from clopos_async.testing._collections import pagination_reply, parse_list_query
-from clopos_async.testing._data import SALE_TYPES
 from clopos_async.testing._log import StateChange
 from clopos_async.testing._query import invalid
+from clopos_async.testing._reference import SALE_TYPES
 from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._wire import Call, Rejected, Reply, object_reply
 

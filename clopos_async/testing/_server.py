@@ -28,7 +28,6 @@ from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
 from clopos_async.testing._collections import Routed
 from clopos_async.testing._customers import customer_collections
-from clopos_async.testing._data import wire_datetime
 from clopos_async.testing._edge import (
     API_ROOT,
     call_of,
@@ -51,6 +50,7 @@ from clopos_async.testing._log import (
 from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
+from clopos_async.testing._reference import wire_datetime
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
 from clopos_async.testing._stock import StockOperationsRoute
 from clopos_async.testing._store import ReceiptStore, next_moments
