@@ -1,61 +1,54 @@
 """``SandboxServer``: an in-process Clopos Open API v2 simulator on aiohttp.web (DESIGN §4).
 
-One job: run the simulated API on a loopback port, apply the scripted fault plan
-and latency around the gateway, and expose the state and hooks tests assert on.
+One job: build the simulated API, run it on a loopback port and expose the state and
+hooks tests assert on. How one request is answered is in ``_serving.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import hashlib
-import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import orjson
 import yarl
 from aiohttp import web
 
 from clopos_async._config import Credentials
 from clopos_async._errors import ClientValueError
-from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
+from clopos_async.testing._arguments import (
+    check,
+    check_arguments,
+    check_tiers,
+    is_int,
+    is_seconds,
+)
 from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
-from clopos_async.testing._collections import Routed
+from clopos_async.testing._collections import Collection, Routed
 from clopos_async.testing._customers import customer_collections
 from clopos_async.testing._edge import (
     API_ROOT,
-    call_of,
-    drop_connection,
-    outside_root,
-    relative_path,
-    response,
 )
 from clopos_async.testing._faults import Fault, FaultOptions, FaultPlan
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
-from clopos_async.testing._log import (
-    CloseRecord,
-    LoggedRequest,
-    StateChange,
-    closes_in,
-    logged_headers,
-)
+from clopos_async.testing._log import CloseRecord, LoggedRequest, StateChange, closes_in
 from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
 from clopos_async.testing._query import INCLUDES
 from clopos_async.testing._reference import wire_datetime
 from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._serving import Hook, Pipeline
 from clopos_async.testing._stock import StockOperationsRoute
 from clopos_async.testing._store import ReceiptStore, next_moments
 from clopos_async.testing._tokens import TokenIssuer
-from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
+from clopos_async.testing._wire import Rejected
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
@@ -69,12 +62,6 @@ DEFAULT_TENANT_LIMIT = RateTier(300)  # tier 3: 300 requests a minute per integr
 _SHUTDOWN_TIMEOUT = 0.5  # seconds stop() waits for handlers still sleeping on faults
 _MAX_BODY = 8 * 1024 * 1024
 
-logger = logging.getLogger(__name__)
-
-#: A test's hook on served requests: (method, path under the API root, query) -> None.
-#: It may be a coroutine function (a ``before`` hook that sleeps delays that request).
-Hook = Callable[[str, str, Mapping[str, str]], Awaitable[None] | None]
-
 
 def _sandbox_credentials(seed: int) -> Credentials:
     secret = hashlib.sha256(f"clopos-sandbox:{seed}".encode()).hexdigest()[:40]
@@ -84,6 +71,14 @@ def _sandbox_credentials(seed: int) -> Credentials:
         brand="sandbox",
         integrator_id="test_sandbox",  # API §3.2: test integrators' ids start with test_
     )
+
+
+def _collections(changes: list[StateChange]) -> dict[str, Collection]:
+    """The small resources, by name; customer creates are logged in ``changes``."""
+    collections = {"stations": stations(), **basic_collections()}  # from the facts
+    collections.update(menu_collections())
+    collections.update(customer_collections(changes))
+    return collections
 
 
 class SandboxServer:
@@ -126,30 +121,34 @@ class SandboxServer:
         check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
         self.host = host
         self.port = port
-        self.latency = latency
         self.credentials = _sandbox_credentials(seed)
         self.faults = FaultPlan()
         self.changes: list[StateChange] = []  # every write applied, in order
-        self.log: list[LoggedRequest] = []
-        self.max_in_flight = 0
-        self._in_flight = 0
-        self._tenant_requests = (tenant_limit or DEFAULT_TENANT_LIMIT).requests
         self._store = ReceiptStore.generate(
             receipts=receipts, seed=seed, start=start, days=days, open_ratio=open_ratio
         )
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
-        receipts_api = ReceiptsEndpoints(self._store, self.changes)
-        tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations(), **basic_collections()}  # from the facts
-        self._collections.update(menu_collections())
-        self._collections.update(customer_collections(self.changes))
+        self._collections = _collections(self.changes)
         self.orders = OrdersEndpoints(self._store, self.changes)  # .accept(), .create_shape
         self.stock = StockOperationsRoute(self._store)
-        routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
+        self._pipeline = Pipeline(
+            self._gateway((auth_limit, flood_limit, tenant_limit), clock),
+            self.faults,
+            expire_tokens=self.expire_tokens,
+            tenant_requests=(tenant_limit or DEFAULT_TENANT_LIMIT).requests,
+            latency=latency,
+            clock=clock,
+        )
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
-        self._hooks: dict[str, list[Hook]] = {"before": [], "after": []}
+
+    def _gateway(self, tiers: tuple[RateTier | None, ...], clock: Callable[[], float]) -> Gateway:
+        """The gateway in front of every route: tokens and the three tiers (API §7)."""
+        receipts_api = ReceiptsEndpoints(self._store, self.changes)
+        routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
+        auth, flood, tenant = tiers
+        return Gateway(self._issuer, receipts_api, auth, flood, tenant, collections=routes,
+                       clock=clock)  # fmt: skip
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -170,7 +169,7 @@ class SandboxServer:
         if self._runner is not None:
             return
         app = web.Application(client_max_size=_MAX_BODY)
-        app.router.add_route("*", "/{tail:.*}", self._serve)
+        app.router.add_route("*", "/{tail:.*}", self._pipeline.serve)
         runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_TIMEOUT
         )
@@ -205,6 +204,28 @@ class SandboxServer:
         options: dict[str, Any] = {"credentials": self.credentials, "base_url": self.base_url}
         options.update(kwargs)
         return CloposClient(**options)
+
+    # --- what tests read -------------------------------------------------------------
+
+    @property
+    def log(self) -> list[LoggedRequest]:
+        """Every request received, in order of arrival (status 0 until answered)."""
+        return self._pipeline.log
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests handled at once since start (or ``reset_stats``)."""
+        return self._pipeline.max_in_flight
+
+    @property
+    def latency(self) -> float:
+        """Seconds every answer is delayed by; settable at any time."""
+        return self._pipeline.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        check("latency", seconds, is_seconds(seconds), "a number of seconds >= 0")
+        self._pipeline.latency = seconds
 
     # --- fault plan --------------------------------------------------------------------
 
@@ -241,7 +262,7 @@ class SandboxServer:
         """
         for when, hook in (("before", before), ("after", after)):
             if hook is not None:
-                self._hooks[when].append(hook)
+                self._pipeline.hooks[when].append(hook)
 
     def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
         """Create ``n`` receipts; by default after the newest one, one second apart."""
@@ -336,7 +357,7 @@ class SandboxServer:
         wanted = None if method is None else method.upper()
         return [
             entry
-            for entry in self.log
+            for entry in self._pipeline.log
             if (wanted is None or entry.method == wanted)
             and (path is None or fnmatch.fnmatchcase(entry.path, path))
         ]
@@ -356,134 +377,17 @@ class SandboxServer:
 
     def reset_stats(self) -> None:
         """Clear ``log``, ``changes``, ``max_in_flight`` and fault hit counts (not data)."""
-        self.log.clear()
+        self._pipeline.log.clear()
         self.changes.clear()
-        self.max_in_flight = self._in_flight
+        self._pipeline.max_in_flight = self._pipeline.in_flight
         self.faults.reset_hits()
+
+    def accept_order(self, order_id: int) -> int:
+        """The POS accepts a PENDING order: RECEIVED, with a new open receipt; its id."""
+        return self.orders.accept(order_id)
 
     def _require_receipt(self, receipt_id: int) -> None:
         if receipt_id not in self._store:
             raise ClientValueError(
                 f"receipt_id={receipt_id!r} is not allowed: no such receipt in this sandbox"
             )
-
-    # --- serving -----------------------------------------------------------------------
-
-    async def _serve(self, request: web.Request) -> web.StreamResponse:
-        self._in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self._in_flight)
-        relative = relative_path(request.path)
-        call = call_of(request, request.path if relative is None else relative)
-        entry = self._arrived(call)
-        status = 0
-        try:
-            call = attrs.evolve(call, body=await request.read())
-            reply = await self._respond(call, under_root=relative is not None)
-            if reply is None:
-                drop_connection(request)
-                return web.Response(status=204)  # never written: the transport is closed
-            status = reply.status
-            return response(reply)
-        finally:
-            self._in_flight -= 1
-            self._finished(entry, status)
-
-    async def _respond(self, call: Call, *, under_root: bool) -> Reply | None:
-        """The reply to send, or None to drop the connection without one."""
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
-        if not under_root:
-            return outside_root(call)  # no gateway, no faults: nothing lives there
-        await self._run_hooks("before", call)
-        reply = await self._faulted(call)
-        await self._run_hooks("after", call)
-        return reply
-
-    async def _run_hooks(self, when: str, call: Call) -> None:
-        for hook in self._hooks[when]:
-            outcome = hook(call.method, call.path, dict(call.query))
-            if outcome is not None:
-                await outcome
-
-    async def _faulted(self, call: Call) -> Reply | None:
-        """The fault plan's answer, or the gateway's when no fault fires."""
-        fault = self.faults.match(call.method, call.path)
-        if fault is None:
-            return self._handle(call)
-        if fault.apply:
-            return await self._apply_first(fault, call)
-        if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
-        return self._apply(fault, call)
-
-    async def _apply_first(self, fault: Fault, call: Call) -> Reply:
-        """The endpoint runs now; the (late, or replaced) answer comes after the delay."""
-        reply = self._handle(call)
-        if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
-        injected = self._injected(fault)
-        return (reply if injected is None else injected).with_headers(fault.headers)
-
-    def accept_order(self, order_id: int) -> int:
-        """The POS accepts a PENDING order: RECEIVED, with a new open receipt; its id."""
-        return self.orders.accept(order_id)
-
-    def _apply(self, fault: Fault, call: Call) -> Reply | None:
-        if fault.reset == "before":
-            return None
-        injected = self._injected(fault)
-        if injected is not None:
-            return self._handle(call, upstream=injected)  # the gateway still admits it
-        if fault.expire_token:
-            self.expire_tokens()
-        reply = self._handle(call)
-        if fault.reset == "after":
-            return None  # the endpoint ran (a close IS applied); the answer is lost
-        if fault.malformed:
-            # A strict prefix of a JSON object is never valid JSON.
-            reply = attrs.evolve(reply, status=200, body=reply.body[: len(reply.body) // 2])
-        return reply.with_headers(fault.headers)
-
-    def _injected(self, fault: Fault) -> Reply | None:
-        """The answer a ``status`` or ``success_false`` fault puts in the endpoint's place."""
-        if fault.status is not None:
-            return fault.status_reply(self._tenant_requests)
-        if fault.success_false:
-            return fault.success_false_reply()
-        return None
-
-    def _handle(self, call: Call, *, upstream: Reply | None = None) -> Reply:
-        try:
-            return self._gateway.handle(call, upstream=upstream)
-        except Exception:
-            # API §6.2: an unhandled gateway error is a 500; log it so tests see why.
-            logger.exception("sandbox failed on %s %s", call.method, call.path)
-            return error_reply(500, "internal_error", "Unhandled gateway error")
-
-    def _arrived(self, call: Call) -> LoggedRequest:
-        """Log a request as it arrives (status 0 until answered), so tests see it at once."""
-        entry = LoggedRequest(
-            method=call.method,
-            path=call.path,
-            query=list(call.query),
-            status=0,
-            started=time.monotonic(),
-            elapsed=0.0,
-            rate_limited=False,
-            headers=logged_headers(call.headers),
-        )
-        self.log.append(entry)
-        return entry
-
-    def _finished(self, entry: LoggedRequest, status: int) -> None:
-        """Replace the arrival entry with the outcome (unless reset_stats dropped it)."""
-        final = attrs.evolve(
-            entry,
-            status=status,
-            elapsed=time.monotonic() - entry.started,
-            rate_limited=status == 429,
-        )
-        for index in range(len(self.log) - 1, -1, -1):
-            if self.log[index] is entry:
-                self.log[index] = final
-                return
