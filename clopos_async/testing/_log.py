@@ -28,12 +28,19 @@ def logged_headers(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
 class LoggedRequest:
     """One HTTP request the sandbox received, logged in order of arrival.
 
-    ``path`` is relative to the API root (``/receipts/5``); a request outside the
-    root keeps its full path and is answered 404. ``status`` is 0 while
-    the request is still being handled and when the connection was dropped without
-    a response; ``started`` is ``time.monotonic()`` at arrival and ``elapsed`` the
-    seconds until the answer (or drop). ``headers`` are the request's headers
-    (case-insensitive, e.g. ``headers.get("x-venue")``) with ``x-token`` shown as ``***``.
+    Attributes:
+        method: The HTTP method, upper case.
+        path: The path relative to the API root (``/receipts/5``); a request outside
+            the root keeps its full path (and was answered 404).
+        query: The query parameters as sent, in order.
+        status: The answer's HTTP status; 0 while the request is still being handled
+            and when the connection was dropped without a response.
+        started: The sandbox's ``clock`` (``time.monotonic`` unless one is injected)
+            at arrival.
+        elapsed: Seconds on that clock until the answer (or the drop).
+        rate_limited: True when the answer was a 429.
+        headers: The request's headers (case-insensitive, ``headers.get("x-venue")``)
+            with ``x-token`` shown as ``***``.
     """
 
     method: str

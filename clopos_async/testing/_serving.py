@@ -153,7 +153,7 @@ class Pipeline:
             path=call.path,
             query=list(call.query),
             status=0,
-            started=time.monotonic(),
+            started=self._clock(),  # the rate windows' clock: one timeline for tests
             elapsed=0.0,
             rate_limited=False,
             headers=logged_headers(call.headers),
@@ -166,7 +166,7 @@ class Pipeline:
         final = attrs.evolve(
             entry,
             status=status,
-            elapsed=time.monotonic() - entry.started,
+            elapsed=self._clock() - entry.started,
             rate_limited=status == 429,
         )
         for index in range(len(self.log) - 1, -1, -1):
