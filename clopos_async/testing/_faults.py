@@ -129,6 +129,24 @@ class Fault:
         matched: Requests with this method and path since it was added.
         hits: Requests it fired on.
 
+    Args:
+        path: As the attribute (required).
+        method: As the attribute; ``"*"`` by default.
+        attempts: Any iterable of ints >= 1 (kept as a frozenset), or None.
+        status: As the attribute.
+        error: As the attribute.
+        message: As the attribute.
+        headers: Any mapping (copied), or None.
+        delay: As the attribute; 0 by default.
+        reset: As the attribute.
+        malformed: As the attribute.
+        success_false: As the attribute.
+        expire_token: As the attribute.
+        text: As the attribute.
+        apply: As the attribute.
+        matched: The starting count; leave it 0.
+        hits: The starting count; leave it 0.
+
     Raises:
         ClientValueError: A field is not allowed (named with its value), or more than
             one outcome is given.
@@ -173,10 +191,26 @@ class Fault:
             )
 
     def matches(self, method: str, path: str) -> bool:
+        """Whether a request is one this fault counts.
+
+        Args:
+            method: The request's method, upper case.
+            path: Its path under the API root.
+
+        Returns:
+            True when the method and the path pattern match.
+        """
         return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)
 
     def status_reply(self, rate_limit: int) -> Reply:
-        """The error envelope for an injected ``status`` (API §6.1)."""
+        """The error envelope for an injected ``status`` (API §6.1).
+
+        Args:
+            rate_limit: The ``RateLimit-Limit`` an injected 429 announces.
+
+        Returns:
+            The reply; ``headers`` win over the defaults.
+        """
         status = self.status or 500
         if self.text is not None:  # a proxy's or framework's page, not the API's envelope
             plain = Reply(status=status, body=self.text.encode(), headers=_TEXT_PLAIN)
@@ -197,7 +231,11 @@ class Fault:
         return reply.with_headers(self.headers)
 
     def success_false_reply(self) -> Reply:
-        """HTTP 200 with ``success: false`` (API §6.1: branch on success, not status)."""
+        """HTTP 200 with ``success: false`` (API §6.1: branch on success, not status).
+
+        Returns:
+            The reply, with ``headers`` added.
+        """
         message = self.message or "Rejected with HTTP 200 (injected)"
         reply = error_reply(200, self.error or "invalid_parameter", message)
         return reply.with_headers(self.headers)
@@ -226,19 +264,39 @@ def _check_delay(delay: object) -> None:
 
 
 class FaultPlan:
-    """The ordered faults of a sandbox; the first one that fires on a request wins."""
+    """The ordered faults of a sandbox; the first one that fires on a request wins.
+
+    ``sandbox.faults`` is one; iterate it for the faults, ``len()`` for their number.
+    """
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
 
     def add(self, fault: Fault) -> Fault:
+        """Register ``fault`` after the others.
+
+        Args:
+            fault: The fault to add.
+
+        Returns:
+            The same fault.
+        """
         self._faults.append(fault)
         return fault
 
     def remove(self, fault: Fault) -> None:
+        """Unregister ``fault``.
+
+        Args:
+            fault: A fault added earlier.
+
+        Raises:
+            ValueError: It is not in the plan.
+        """
         self._faults.remove(fault)
 
     def clear(self) -> None:
+        """Unregister every fault."""
         self._faults.clear()
 
     def __iter__(self) -> Iterator[Fault]:
@@ -248,7 +306,15 @@ class FaultPlan:
         return len(self._faults)
 
     def match(self, method: str, path: str) -> Fault | None:
-        """Count this request on every matching fault; return the first that fires."""
+        """Count this request on every matching fault; return the first that fires.
+
+        Args:
+            method: The request's method, upper case.
+            path: Its path under the API root.
+
+        Returns:
+            The fault that fires (its ``hits`` counted), or None.
+        """
         fired: Fault | None = None
         for fault in self._faults:
             if not fault.matches(method, path):
@@ -261,5 +327,6 @@ class FaultPlan:
         return fired
 
     def reset_hits(self) -> None:
+        """Set every fault's ``hits`` back to 0 (``matched`` keeps counting attempts)."""
         for fault in self._faults:
             fault.hits = 0

@@ -9,22 +9,19 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import time
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import orjson
 import yarl
 from aiohttp import web
 
 from clopos_async._config import Credentials
-from clopos_async._errors import ClientValueError
 from clopos_async.testing._arguments import (
     check,
     check_arguments,
     check_tiers,
-    is_int,
     is_seconds,
 )
 from clopos_async.testing._basics import basic_collections
@@ -41,14 +38,11 @@ from clopos_async.testing._limits import RateTier
 from clopos_async.testing._log import CloseRecord, LoggedRequest, StateChange, closes_in
 from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
-from clopos_async.testing._query import INCLUDES
-from clopos_async.testing._reference import wire_datetime
-from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._pos import SandboxData
 from clopos_async.testing._serving import Hook, Pipeline
 from clopos_async.testing._stock import StockOperationsRoute
-from clopos_async.testing._store import ReceiptStore, next_moments
+from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._tokens import TokenIssuer
-from clopos_async.testing._wire import Rejected
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
@@ -81,23 +75,44 @@ def _collections(changes: list[StateChange]) -> dict[str, Collection]:
     return collections
 
 
-class SandboxServer:
+class SandboxServer(SandboxData):
     """A running simulation of the Clopos Open API v2 on ``host:port``.
 
     ``async with SandboxServer(receipts=500) as sandbox:`` starts it; point a client
     at ``sandbox.base_url`` with ``sandbox.credentials`` (or use ``sandbox.client()``).
 
-    Receipts are seeded (``seed``): ids 1..N ascending with ``created_at``, spread
-    over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
-    them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
-    time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
-    ``None`` to switch it off; its windows run on ``clock`` (inject a test clock to
-    simulate minutes of pacing instantly). Only paths under ``/open-api/v2`` are served: any
-    other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
+    Only paths under ``/open-api/v2`` are served: any other path gets 404
+    ``not_found``, so a client with a wrong ``base_url`` fails. Tests read ``log``,
+    ``changes`` (``closes`` and ``changes_to()`` are views of it), ``max_in_flight``
+    and ``issued_tokens``.
 
-    Attributes tests read: ``log`` (every request, in order of arrival),
-    ``changes`` (every write applied, in order: ``StateChange``; ``closes`` and
-    ``changes_to()`` are views of it), ``max_in_flight``, ``faults`` and ``issued_tokens``.
+    Args:
+        receipts: How many receipts to seed: ids 1..N ascending with ``created_at``.
+        seed: The random seed of the data (and of the credentials).
+        start: The first day receipts are created on.
+        days: Over how many days from ``start`` they spread (08:00-22:00).
+        token_ttl: Seconds a token issued by ``POST /auth`` lives.
+        latency: Seconds every answer is delayed by (settable later as ``latency``).
+        auth_limit: Tier 1 (``/auth`` per client IP, API §7), or None for no limit.
+        flood_limit: Tier 2 (failed requests per client IP), or None.
+        tenant_limit: Tier 3 (requests per integrator and brand), or None.
+        open_ratio: The share of seeded receipts left open (0 to 1).
+        host: The address to listen on.
+        port: The port to listen on; 0 picks a free one.
+        clock: The monotonic clock of the rate windows and of ``log``'s times (inject
+            a test clock, with the client's, to simulate minutes of pacing instantly).
+
+    Attributes:
+        host: The address it listens on.
+        port: The port asked for (``base_url`` has the one picked).
+        credentials: The ``Credentials`` its ``POST /auth`` accepts.
+        faults: The ``FaultPlan`` that ``fault()`` adds to.
+        changes: Every write applied, in order (``StateChange``).
+        orders: The orders store (``ids()``, ``row()``, ``create_shape``).
+        stock: The ``GET /receipts/{id}/stock-operations`` route (``operations()``).
+
+    Raises:
+        ClientValueError: An argument is not allowed (named with its value).
     """
 
     def __init__(
@@ -165,7 +180,11 @@ class SandboxServer:
         await self.stop()
 
     async def start(self) -> None:
-        """Listen on ``host:port`` (port 0 picks a free one). Starting twice is a no-op."""
+        """Listen on ``host:port`` (port 0 picks a free one). Starting twice is a no-op.
+
+        Raises:
+            OSError: The address cannot be bound.
+        """
         if self._runner is not None:
             return
         app = web.Application(client_max_size=_MAX_BODY)
@@ -191,13 +210,29 @@ class SandboxServer:
 
     @property
     def base_url(self) -> str:
-        """``http://host:port/open-api/v2``; only while the server runs."""
+        """``http://host:port/open-api/v2``; only while the server runs.
+
+        Raises:
+            RuntimeError: The server is not running.
+        """
         if self._base_url is None or self._runner is None:
             raise RuntimeError("the SandboxServer is not running: use `async with` or start()")
         return self._base_url
 
     def client(self, **kwargs: Any) -> CloposClient:
-        """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set)."""
+        """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set).
+
+        Args:
+            **kwargs: Other ``CloposClient`` arguments (``retry=``, ``clock=``...); they
+                win over the two set here.
+
+        Returns:
+            A new client; close it (``async with``) when done.
+
+        Raises:
+            RuntimeError: The server is not running.
+            ClientValueError: A keyword argument is not allowed.
+        """
         # Imported here: the client package imports this one's siblings at import time.
         from clopos_async._client import CloposClient
 
@@ -254,85 +289,22 @@ class SandboxServer:
     def on_request(self, *, before: Hook | None = None, after: Hook | None = None) -> None:
         """Run test hooks around each request under the API root.
 
-        ``before`` runs ahead of handling the request, ``after`` once its answer is built
-        (the data changes it makes are seen by later requests only). Hooks get
-        ``(method, path, query)`` with ``path`` relative to the API root, so a test can
-        delay page 2 (an async ``before`` that sleeps) or add receipts right after page 3
-        was served (an ``after`` calling ``add_receipts``).
+        Hooks get ``(method, path, query)`` with ``path`` relative to the API root, so a
+        test can delay page 2 (an async ``before`` that sleeps) or add receipts right
+        after page 3 was served (an ``after`` calling ``add_receipts``).
+
+        Args:
+            before: Runs ahead of handling the request (may be a coroutine function).
+            after: Runs once its answer is built; the data changes it makes are seen
+                by later requests only.
         """
         for when, hook in (("before", before), ("after", after)):
             if hook is not None:
                 self._pipeline.hooks[when].append(hook)
 
-    def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
-        """Create ``n`` receipts; by default after the newest one, one second apart."""
-        check("n", n, is_int(n) and n >= 0, "an int >= 0")
-        ok = created_at is None or (isinstance(created_at, datetime) and created_at.tzinfo is None)
-        check("created_at", created_at, ok, "a naive datetime (venue local time) or None")
-        moments = next_moments(self._store.newest_created_at(), n, created_at)
-        return self._store.add(moments)
-
-    def receipt(self, receipt_id: int, *, include: Iterable[str] = ()) -> dict[str, Any]:
-        """The receipt's current wire dict (a deep copy), with ``include`` relations."""
-        self._require_receipt(receipt_id)
-        wanted = frozenset(include)
-        unknown = sorted(wanted - set(INCLUDES))
-        check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
-        return dict(orjson.loads(self._store.wire_bytes(receipt_id, wanted)))
-
-    def rows(self, resource: str) -> list[dict[str, Any]]:
-        """The wire dicts (copies) of a small resource, in id order: ``rows("stations")``."""
-        check(
-            "resource",
-            resource,
-            resource in self._collections,
-            f"one of {sorted(self._collections)}",
-        )
-        return self._collections[resource].rows()
-
-    def receipt_ids(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        status: int | None = None,
-    ) -> list[int]:
-        """Ascending ids created in the inclusive day range, with ``status`` if given."""
-        return self._store.ids(date_from=date_from, date_to=date_to, status=status)
-
-    def close_directly(
-        self,
-        receipt_id: int,
-        payment_methods: list[dict[str, Any]],
-        closed_at: str | None = None,
-    ) -> None:
-        """Close a receipt as "someone else" would (the POS): not recorded in ``closes``."""
-        self._require_receipt(receipt_id)
-        now = datetime.now()
-        try:
-            order = parse_close_body(orjson.dumps({"payment_methods": payment_methods}))
-            moment = now if closed_at is None else parse_wire_datetime(closed_at, "closed_at")
-        except Rejected as rejected:
-            raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
-        receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
-        self._store.replace(receipt_id, receipt)
-
-    def touch(self, receipt_id: int, *, at: datetime | None = None) -> None:
-        """Move a receipt's ``updated_at`` to ``at`` (naive venue time; default now).
-
-        A change as the POS would make it, for change-feed tests (``receipts.watch``).
-        """
-        self._require_receipt(receipt_id)
-        ok = at is None or (isinstance(at, datetime) and at.tzinfo is None)
-        check("at", at, ok, "a naive datetime (venue local time) or None")
-        receipt = self._store.wire(receipt_id)
-        moment = datetime.now() if at is None else at
-        receipt["updated_at"] = wire_datetime(moment.replace(microsecond=0))
-        self._store.replace(receipt_id, receipt)
-
     @property
     def echo_secrets(self) -> bool:
-        """When True, 401s quote what was sent.
+        """When True, 401s quote what was sent; settable.
 
         That is the ``client_secret`` of a refused ``/auth`` and the ``x-token`` of a
         refused request (some real gateways do; issue 9 item 8).
@@ -353,7 +325,15 @@ class SandboxServer:
         self._issuer.expire_all()
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
-        """Logged requests with ``method`` (any case) and a path matching fnmatch ``path``."""
+        """The logged requests with ``method`` and a path matching ``path``, in order.
+
+        Args:
+            method: An HTTP method (any case); None: any.
+            path: An fnmatch pattern on the path under the API root; None: any.
+
+        Returns:
+            The matching ``log`` entries.
+        """
         wanted = None if method is None else method.upper()
         return [
             entry
@@ -368,7 +348,15 @@ class SandboxServer:
         return closes_in(self.changes)
 
     def changes_to(self, resource: str, action: str | None = None) -> list[StateChange]:
-        """The ``changes`` to ``resource`` (``"orders"``), only ``action`` ones if given."""
+        """The ``changes`` to one resource, in order: ``changes_to("orders", "create")``.
+
+        Args:
+            resource: ``"receipts"``, ``"customers"`` or ``"orders"``.
+            action: Only changes with this action (``"close"``, ``"create"``...); None: all.
+
+        Returns:
+            The matching ``StateChange`` entries.
+        """
         return [
             change
             for change in self.changes
@@ -381,13 +369,3 @@ class SandboxServer:
         self.changes.clear()
         self._pipeline.max_in_flight = self._pipeline.in_flight
         self.faults.reset_hits()
-
-    def accept_order(self, order_id: int) -> int:
-        """The POS accepts a PENDING order: RECEIVED, with a new open receipt; its id."""
-        return self.orders.accept(order_id)
-
-    def _require_receipt(self, receipt_id: int) -> None:
-        if receipt_id not in self._store:
-            raise ClientValueError(
-                f"receipt_id={receipt_id!r} is not allowed: no such receipt in this sandbox"
-            )
