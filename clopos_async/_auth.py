@@ -24,14 +24,28 @@ REFRESH_MARGIN = 60.0
 
 @attrs.frozen(kw_only=True, slots=True)
 class Token:
-    """A JWT and when it stops being accepted. The value never shows in a repr."""
+    """A JWT and when it stops being accepted. The value never shows in a repr.
+
+    Attributes:
+        value: the JWT (never shown in a repr).
+        expires_at: when it stops being accepted, in Unix seconds.
+        lifetime: its lifetime in seconds.
+    """
 
     value: str = attrs.field(repr=False)
     expires_at: float
     lifetime: float
 
     def usable_at(self, now: float) -> bool:
-        """True while the token may still be sent: before its refresh point."""
+        """True while the token may still be sent: before its refresh point.
+
+        Args:
+            now: the current wall-clock time, in Unix seconds.
+
+        Returns:
+            Whether ``now`` is before ``expires_at`` minus the refresh margin (60 s, or
+            half the lifetime if that is shorter).
+        """
         margin = min(REFRESH_MARGIN, self.lifetime / 2)
         return now < self.expires_at - margin
 

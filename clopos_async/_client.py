@@ -98,6 +98,9 @@ class CloposClient:
             pacing off (429s are still handled).
         max_concurrency: requests in flight at most.
         session: an ``aiohttp.ClientSession`` to borrow instead of creating one.
+        token_store: where the token is kept and shared between processes (a
+            ``TokenStore`` such as ``clopos_async.redis.RedisBackend``); None keeps it
+            in this client.
         clock: time source for tests (``time``, ``monotonic``, ``sleep``).
 
     Attributes:
@@ -106,7 +109,11 @@ class CloposClient:
         stations: the stations resource (``Stations``): ``list`` and ``get``.
         orders: ``list``, ``get``, the exactly-once ``create``, ``cancel``, ``watch``.
         customers: ``list``, ``get`` and ``create`` (exactly-once by ``cid``).
-        customer_groups, venues, sale_types, payment_methods: ``list``.
+        customer_groups: the customer groups resource (``CustomerGroups``): ``list``.
+        venues: the venues resource (``Venues``): ``list``.
+        sale_types: the sale types resource (``SaleTypes``): ``list``.
+        payment_methods: the payment methods resource (``PaymentMethods``): ``list``;
+            ``PaymentMethodInfo.pay`` makes a close's payment.
         users: ``list`` and ``get``.
         products: ``list``, ``get`` and ``stop_list``.
         categories: ``list`` and ``get`` (trees; ``Category.walk()``).
@@ -301,6 +308,7 @@ class CloposClient:
             The success envelope (``data`` and its siblings).
 
         Raises:
+            ClientValueError: ``json`` is not JSON-encodable; nothing was sent.
             APIError: the API answered with an error (a typed subclass per status).
             TransportError: no usable response arrived (connection, timeout).
             DecodeError: the body was not JSON or not an envelope.
@@ -344,7 +352,9 @@ class CloposClient:
 
         Raises:
             AuthenticationError: the credentials were refused.
+            APIError: ``POST /auth`` got another error answer (after the retries).
             TransportError: ``POST /auth`` could not be reached.
+            DecodeError: the ``/auth`` answer held no usable token.
         """
         await self._pipeline.tokens.get()
 

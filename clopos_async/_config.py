@@ -41,7 +41,14 @@ def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) ->
 
 @attrs.frozen(kw_only=True, slots=True)
 class Credentials:
-    """The four strings ``POST /auth`` takes (API §3.1). The secret never shows in a repr."""
+    """The four strings ``POST /auth`` takes (API §3.1). The secret never shows in a repr.
+
+    Attributes:
+        client_id: the integration's client id.
+        client_secret: the client secret (never shown in a repr).
+        brand: the brand the token targets.
+        integrator_id: the integrator's id.
+    """
 
     client_id: str = attrs.field(validator=_non_empty)
     client_secret: str = attrs.field(validator=_non_empty, repr=False)
@@ -49,7 +56,11 @@ class Credentials:
     integrator_id: str = attrs.field(validator=_non_empty)
 
     def auth_body(self) -> dict[str, str]:
-        """The JSON body of ``POST /auth``."""
+        """The JSON body of ``POST /auth``.
+
+        Returns:
+            ``client_id``, ``client_secret``, ``brand`` and ``integrator_id``, as a dict.
+        """
         return {
             "client_id": self.client_id,
             "client_secret": self.client_secret,
@@ -64,6 +75,12 @@ class RetryPolicy:
 
     ``max_attempts`` counts the first try; ``base`` and ``cap`` shape full-jitter
     exponential backoff; ``deadline`` bounds the whole call, retries included.
+
+    Attributes:
+        max_attempts: attempts per call, the first try included (default 5).
+        base: the first backoff's upper bound, in seconds (default 0.5).
+        cap: the longest backoff, in seconds (default 8).
+        deadline: seconds for the whole call, retries included (default 60).
     """
 
     max_attempts: int = 5
@@ -84,6 +101,13 @@ class RateLimit:
 
     ``backend`` shares the budget between processes (``clopos_async.redis``);
     ``None`` keeps it in this process's memory.
+
+    Attributes:
+        requests: requests per ``window`` for the tenant (default 300).
+        window: the window, in seconds (default 60).
+        auth_requests: ``POST /auth`` requests per ``window`` (default 60).
+        backend: where the budget lives: None for this process's memory, or a shared
+            ``LimiterBackend`` such as ``RedisBackend``.
     """
 
     requests: int = 300

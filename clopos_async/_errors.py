@@ -55,6 +55,18 @@ class TransportError(CloposError):
 
     ``request_sent`` is False only when the request surely never left (the
     connection could not be made); the exactly-once close relies on it.
+
+    Args:
+        reason: what went wrong, e.g. ``could not connect (ClientConnectorError)``.
+        method: the HTTP method of the failed request, if known.
+        url: the URL of the failed request, if known.
+        request_sent: False only when the request surely never left.
+
+    Attributes:
+        reason: what went wrong, without the method and URL.
+        method: the HTTP method of the failed request ("" if unknown).
+        url: the URL of the failed request ("" if unknown).
+        request_sent: False only when the request surely never left this process.
     """
 
     def __init__(
@@ -92,6 +104,14 @@ class DecodeError(CloposError):
     """The body was not JSON, or not the documented shape.
 
     ``path`` names the offending field, for example ``data[3].created_at``.
+
+    Args:
+        message: what is wrong with the value.
+        path: where in the body, e.g. ``data[3].created_at``; None for the whole body.
+
+    Attributes:
+        path: where in the body the offending value is, or None.
+        reason: what is wrong with it (the message without the path).
     """
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
@@ -109,7 +129,30 @@ class BodyNotJSONError(DecodeError):
 
 
 class APIError(CloposError):
-    """The API answered with an error (a status >= 400, or ``success: false``)."""
+    """The API answered with an error (a status >= 400, or ``success: false``).
+
+    Each documented status has its subclass (``BadRequestError``, ``NotFoundError``...);
+    code, message and body are masked: no token or secret is stored or shown.
+
+    Args:
+        status: the HTTP status.
+        code: the error identifier of the body (API §6), if any.
+        message: the error message of the body, if any.
+        method: the HTTP method of the request.
+        url: the URL of the request.
+        body: the decoded error body, if any.
+        rate_limit: the response's ``RateLimit-*`` headers, if it had them.
+        masker: what masks secrets in ``code``, ``message`` and ``body`` (the client's).
+
+    Attributes:
+        status: the HTTP status (200 for a ``success: false`` body).
+        code: the error identifier (API §6.3), masked, or None.
+        message: the error message, masked, or None.
+        method: the HTTP method of the request.
+        url: the URL of the request.
+        body: the decoded error body, masked.
+        rate_limit: the response's ``RateLimit-*`` headers, or None.
+    """
 
     def __init__(
         self,
@@ -180,7 +223,15 @@ class ConflictError(APIError):
 
 
 class RateLimitError(APIError):
-    """HTTP 429. ``retry_after`` is how many seconds to wait before the next try."""
+    """HTTP 429. ``retry_after`` is how many seconds to wait before the next try.
+
+    Args:
+        retry_after: the seconds the server asked to wait, if it said.
+        **kwargs: the ``APIError`` arguments.
+
+    Attributes:
+        retry_after: seconds to wait before the next try, or None if the server did not say.
+    """
 
     def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
         self.retry_after = retry_after
@@ -205,7 +256,21 @@ class GatewayTimeoutError(ServerError):
 
 
 class CloseConflictError(CloposError):
-    """The receipt is closed, but not with the payments this client sent."""
+    """The receipt is closed, but not with the payments this client sent.
+
+    Raised by ``receipts.close`` when the receipt it finds closed after an ambiguous
+    failure (or a 400) carries other payments: someone else closed it.
+
+    Args:
+        receipt_id: the receipt.
+        expected: the payments this client sent.
+        actual: the payments the receipt was closed with.
+
+    Attributes:
+        receipt_id: the receipt.
+        expected: the payments this client sent.
+        actual: the payments the receipt was closed with.
+    """
 
     def __init__(self, receipt_id: int, *, expected: Any, actual: Any) -> None:
         self.receipt_id = receipt_id
@@ -253,6 +318,18 @@ class OutcomeUnknownError(CloposError):
     failure (timeout, reset, 5xx): there is nothing to look the order up by, and
     sending again could make a second one. ``cause`` is that failure; ``check``
     says how to find out by hand.
+
+    Args:
+        method: the HTTP method of the write.
+        path: the path of the write.
+        cause: the ambiguous failure.
+        check: how to find out by hand whether it took effect.
+
+    Attributes:
+        method: the HTTP method of the write.
+        path: the path of the write.
+        cause: the ambiguous failure (timeout, reset, 5xx).
+        check: how to find out by hand whether it took effect.
     """
 
     def __init__(self, *, method: str, path: str, cause: BaseException, check: str) -> None:

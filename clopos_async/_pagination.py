@@ -56,6 +56,25 @@ class Pager(Generic[T]):
     Pages are fetched in wire form and decoded by the consumer *after* the
     window of requests has been refilled, so decoding one page overlaps the
     latency of the next ones instead of delaying their requests.
+
+    ``await pager`` gives the first page (a ``Page``), ``async for item in pager``
+    every item, ``pager.pages()`` every page. Awaiting or iterating raises what a
+    request raises (``APIError``, ``TransportError``, ``DecodeError``); ``next_page``
+    then says where iterating again resumes. The resources' ``list`` methods build
+    pagers; building one directly is for list endpoints without a resource.
+
+    Args:
+        fetch: sends the request for one page number; returns the page, items in wire form.
+        decode: turns one page's wire items into models.
+        key: the de-duplication key of an item (its ``id``).
+        page: the first page to read, from 1.
+        limit: the page size the requests ask for.
+        max_items: stop after this many items (None: all).
+        concurrency: page requests kept in flight while iterating.
+
+    Attributes:
+        next_page: the page a sweep resumes at: where the first item not yet covered by
+            fully yielded pages is, in the newest state seen.
     """
 
     def __init__(
@@ -95,7 +114,18 @@ class Pager(Generic[T]):
         return WindowedIterator(self._items(window), window)
 
     def pages(self) -> WindowedIterator[Page[T]]:
-        """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``."""
+        """Every page from ``next_page`` on, de-duplicated and capped at ``max_items``.
+
+        Yields:
+            Each ``Page`` with its items decoded, minus items already yielded, in the
+            order the pages were requested. Stopping early (``break``, ``aclose()``)
+            cancels the requests in flight.
+
+        Raises:
+            APIError: a page request got an error answer (after the retries).
+            TransportError: a page request got no usable response (after the retries).
+            DecodeError: a page was not the documented shape.
+        """
         window: OrderedWindow[Page[Any]] = OrderedWindow(self._concurrency)
         return WindowedIterator(self._pages(window), window)
 

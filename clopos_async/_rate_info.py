@@ -14,6 +14,11 @@ class RateLimitInfo:
     """The ``RateLimit-*`` headers of one response (API §4, §7).
 
     ``reset`` is in seconds from when the response was received, not an epoch.
+
+    Attributes:
+        limit: ``RateLimit-Limit``: requests allowed in the window.
+        remaining: ``RateLimit-Remaining``: requests left in the window.
+        reset: ``RateLimit-Reset``: seconds from receipt of the response until the window resets.
     """
 
     limit: int

@@ -41,7 +41,12 @@ AUTH = "auth"
 
 @attrs.frozen(kw_only=True, slots=True)
 class Reservation:
-    """The answer to one ``reserve`` call: a slot id, or how long to wait before asking again."""
+    """The answer to one ``reserve`` call: a slot id, or how long to wait before asking again.
+
+    Attributes:
+        slot: the granted slot's id, or None when none was free.
+        wait: seconds to wait before asking again (0 when granted).
+    """
 
     slot: str | None
     wait: float = 0.0
@@ -51,19 +56,47 @@ class LimiterBackend(Protocol):
     """Where the sliding logs live: this process's memory, or a shared store."""
 
     async def reserve(self, bucket: str, limit: int, window: float) -> Reservation:
-        """Take a slot in ``bucket`` now if fewer than ``limit`` are in the window."""
+        """Take a slot in ``bucket`` now if fewer than ``limit`` are in the window.
+
+        Args:
+            bucket: the budget's name (``"tenant"`` or ``"auth"``).
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            A ``Reservation``: the slot id, or no slot and how long to wait.
+        """
         ...
 
     async def complete(self, bucket: str, slot: str) -> None:
-        """The slot's request has its response: its window starts counting now."""
+        """The slot's request has its response: its window starts counting now.
+
+        Args:
+            bucket: the budget's name.
+            slot: the slot ``reserve`` granted.
+        """
         ...
 
     async def hold(self, bucket: str, seconds: float) -> None:
-        """The server says the budget is spent: grant nothing for ``seconds``."""
+        """The server says the budget is spent: grant nothing for ``seconds``.
+
+        Args:
+            bucket: the budget's name.
+            seconds: how long to grant nothing.
+        """
         ...
 
     async def free_in(self, bucket: str, limit: int, window: float) -> float:
-        """Seconds until the log (holds aside) has a slot for ``limit``; 0 if it has one now."""
+        """Seconds until the log (holds aside) has a slot for ``limit``; 0 if it has one now.
+
+        Args:
+            bucket: the budget's name.
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            Seconds until a slot frees (holds aside); 0.0 if one is free now.
+        """
         ...
 
 
@@ -77,7 +110,11 @@ class _Bucket:
 
 
 class MemoryBackend:
-    """The default backend: one process's sliding logs, kept in memory."""
+    """The default backend: one process's sliding logs, kept in memory.
+
+    Args:
+        clock: the monotonic clock the logs are kept on (the client passes its own).
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -85,6 +122,16 @@ class MemoryBackend:
         self._ids = itertools.count(1)
 
     async def reserve(self, bucket: str, limit: int, window: float) -> Reservation:
+        """Take a slot in ``bucket`` now if fewer than ``limit`` are in the window.
+
+        Args:
+            bucket: the budget's name (``"tenant"`` or ``"auth"``).
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            A ``Reservation``: the slot id, or no slot and how long to wait.
+        """
         state = self._buckets[bucket]
         now = self._clock()
         if state.held_until > now:
@@ -102,16 +149,38 @@ class MemoryBackend:
         return Reservation(slot=None, wait=max(wait, 0.001))
 
     async def complete(self, bucket: str, slot: str) -> None:
+        """The slot's request has its response: its window starts counting now.
+
+        Args:
+            bucket: the budget's name.
+            slot: the slot ``reserve`` granted.
+        """
         state = self._buckets[bucket]
         if slot in state.in_flight:
             state.in_flight.discard(slot)
             state.finished.append(self._clock())
 
     async def hold(self, bucket: str, seconds: float) -> None:
+        """Grant nothing in ``bucket`` for ``seconds`` (the server said the budget is spent).
+
+        Args:
+            bucket: the budget's name.
+            seconds: how long to grant nothing.
+        """
         state = self._buckets[bucket]
         state.held_until = max(state.held_until, self._clock() + seconds)
 
     async def free_in(self, bucket: str, limit: int, window: float) -> float:
+        """Seconds until ``bucket`` has a slot for ``limit`` (holds aside); 0 if it has one now.
+
+        Args:
+            bucket: the budget's name.
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            Seconds until a slot frees (holds aside); 0.0 if one is free now.
+        """
         state = self._buckets[bucket]
         now = self._clock()
         finished = state.finished

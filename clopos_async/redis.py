@@ -137,25 +137,64 @@ class RedisBackend:
     # -- the client's scope (clopos_async._tenant.TenantScoped) --------------------------
 
     def for_client(self, *, tenant: str, auth: str, lease: float) -> LimiterBackend:
-        """The limiter of one client: its tenant and ``/auth`` buckets, its slots' lease."""
+        """The limiter of one client: its tenant and ``/auth`` buckets, its slots' lease.
+
+        Called by ``CloposClient`` with its tenant key; not needed in user code.
+
+        Args:
+            tenant: the tenant key (``integrator_id:brand``) of the client's budget.
+            auth: the key of the client's ``/auth`` budget.
+            lease: seconds after which a slot never completed is reclaimed.
+
+        Returns:
+            A ``LimiterBackend`` whose ``"tenant"`` and ``"auth"`` buckets are that client's.
+        """
         return _ScopedLimiter(self, {"tenant": f"tenant:{tenant}", "auth": f"auth:{auth}"}, lease)
 
     # -- LimiterBackend, unscoped: the bucket name is the key ------------------------------
 
     async def reserve(self, bucket: str, limit: int, window: float) -> Reservation:
-        """Take a slot in ``bucket`` if fewer than ``limit`` are in the last ``window`` s."""
+        """Take a slot in ``bucket`` if fewer than ``limit`` are in the last ``window`` s.
+
+        Args:
+            bucket: the budget's name (``"tenant"`` or ``"auth"``).
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            A ``Reservation``: the slot id, or no slot and how long to wait.
+        """
         return await self._default.reserve(bucket, limit, window)
 
     async def complete(self, bucket: str, slot: str) -> None:
-        """The slot's response arrived: its window starts now (Redis time)."""
+        """The slot's response arrived: its window starts now (Redis time).
+
+        Args:
+            bucket: the budget's name.
+            slot: the slot ``reserve`` granted.
+        """
         await self._default.complete(bucket, slot)
 
     async def hold(self, bucket: str, seconds: float) -> None:
-        """Grant nothing in ``bucket`` for ``seconds``, in every process."""
+        """Grant nothing in ``bucket`` for ``seconds``, in every process.
+
+        Args:
+            bucket: the budget's name.
+            seconds: how long to grant nothing.
+        """
         await self._default.hold(bucket, seconds)
 
     async def free_in(self, bucket: str, limit: int, window: float) -> float:
-        """Seconds until the fleet's log has a slot (holds aside); 0 if it has one now."""
+        """Seconds until the fleet's log has a slot (holds aside); 0 if it has one now.
+
+        Args:
+            bucket: the budget's name.
+            limit: slots the window holds.
+            window: the window, in seconds.
+
+        Returns:
+            Seconds until a slot frees (holds aside); 0.0 if one is free now.
+        """
         return await self._default.free_in(bucket, limit, window)
 
     # -- TokenStore ---------------------------------------------------------------------

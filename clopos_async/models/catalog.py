@@ -43,7 +43,17 @@ class CategoryType(str, Enum):
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class Media:
-    """An image attached to a product, category or sale type (API §10.18)."""
+    """An image attached to a product, category or sale type (API §10.18).
+
+    Attributes:
+        uuid: the media's UUID.
+        mime_type: the MIME type.
+        size: the size in bytes.
+        urls: ``original`` and, when present, ``large``, ``extra_large``, ``thumb`` URLs.
+        blur_hash: the blur hash.
+        dimensions: ``width`` and ``height``.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     uuid: str | None = None
     mime_type: str | None = None
@@ -61,6 +71,26 @@ class Category:
 
     ``_lft``/``_rgt`` are the nested-set bounds, ``depth`` 0 is a root. ``slug`` and
     ``properties`` are older extras.
+
+    Attributes:
+        id: the category's id.
+        name: the category's name.
+        status: 1 active, 0 inactive.
+        type: ``CategoryType`` (PRODUCT, INGREDIENT, ACCOUNTING); unknown values stay str.
+        position: the position, or None.
+        parent_id: the parent category, or None for a root.
+        _lft: the nested-set left bound (the wire name).
+        _rgt: the nested-set right bound (the wire name).
+        depth: the depth in the tree (0 = root).
+        color: the colour (hex), as sent.
+        hidden: whether the category is hidden.
+        children: the subcategories, recursively.
+        media: the category's images (API §10.18).
+        slug: the slug (older extra).
+        properties: the properties (older extra), as decoded.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int
@@ -87,6 +117,9 @@ class Category:
         """This category, then its subtree, depth-first in ``children`` order.
 
         Iterative, so a deep tree never hits the recursion limit.
+
+        Yields:
+            This ``Category`` first, then each descendant (pre-order).
         """
         stack = [self]
         while stack:
@@ -97,7 +130,18 @@ class Category:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class GroupModificator:
-    """One choice in a product's modificator group (API §10.11 ``modificators[]``)."""
+    """One choice in a product's modificator group (API §10.11 ``modificators[]``).
+
+    Attributes:
+        id: the modifier's id.
+        name: the modifier's name.
+        price: the modifier's price.
+        cost_price: the modifier's cost price.
+        max_count: the most that may be chosen.
+        status: the modifier's status.
+        ingredient: the ingredient, as decoded (shape undocumented).
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -112,7 +156,17 @@ class GroupModificator:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class ModificatorGroup:
-    """A DISH's group of modifiers: ``type`` 1 single choice, 0 multiple (API §10.11)."""
+    """A DISH's group of modifiers: ``type`` 1 single choice, 0 multiple (API §10.11).
+
+    Attributes:
+        id: the group's id.
+        name: the group's name.
+        type: 1 single choice, 0 multiple.
+        min_select: the fewest modifiers to choose.
+        max_select: the most modifiers to choose.
+        modificators: the group's choices.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -126,7 +180,16 @@ class ModificatorGroup:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class RecipeItem:
-    """One line of a product's ``recipe[]``; ``pivot.gross`` is the quantity (API §10.11)."""
+    """One line of a product's ``recipe[]``; ``pivot.gross`` is the quantity (API §10.11).
+
+    Attributes:
+        id: the ingredient's id.
+        type: the ingredient's type.
+        name: the ingredient's name.
+        cost_price: the ingredient's cost price.
+        pivot: ``pivot``; ``gross`` is the quantity.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int | None = None
     type: ProductType | str | None = None
@@ -139,7 +202,14 @@ class RecipeItem:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class ProductPackage:
-    """One of a product's ``packages[]``: ``equal`` units per package (API §10.11)."""
+    """One of a product's ``packages[]``: ``equal`` units per package (API §10.11).
+
+    Attributes:
+        id: the package's id.
+        name: the package's name.
+        equal: how many units one package holds.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -150,7 +220,14 @@ class ProductPackage:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ProductTax:
-    """One of a product's ``taxes[]`` (API §10.11)."""
+    """One of a product's ``taxes[]`` (API §10.11).
+
+    Attributes:
+        id: the tax's id.
+        name: the tax's name.
+        rate: the tax rate.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -169,6 +246,55 @@ class Product:
     ``Station``. ``setting`` is the TIMER pricing ``{interval, prices[{price, from}]}``,
     kept as sent (``from`` cannot be an attribute name). ``inventory_behavior``: 0
     MINUS_INGREDIENTS, 1 MINUS_SELF, 3 PASSIVE.
+
+    Attributes:
+        id: the product's id (an int or a UUID string).
+        cid: the product's cid.
+        parent_id: the parent product, or None.
+        station_id: the station that prepares it.
+        category_id: the product's category.
+        unit_id: the product's unit.
+        net_output: the net output, as sent.
+        type: ``ProductType``; unknown values (``MODIFIER``) stay str.
+        name: the product's name.
+        parent_name: the parent's name (empty string if none).
+        full_name: the full name.
+        position: the position.
+        barcode: the barcode (deprecated; ``codes`` holds the codes).
+        gov_code: the government code.
+        status: 1 active, 0 inactive.
+        hidden: 0 shown, 1 hidden.
+        sold_by_weight: whether it is sold by weight.
+        max_age: the ``max_age`` value, as sent.
+        discountable: whether discounts apply.
+        giftable: whether it can be a gift.
+        has_modifications: whether it has variants.
+        meta: ``meta``, as decoded.
+        setting: the TIMER pricing ``{interval, prices[{price, from}]}``, as sent.
+        description: the description.
+        price: the price.
+        cost_price: the cost price.
+        markup_rate: the markup rate.
+        cooking_time: the cooking time, as sent.
+        ignore_service_charge: whether the service charge is not applied.
+        inventory_behavior: 0 MINUS_INGREDIENTS, 1 MINUS_SELF, 3 PASSIVE.
+        low_stock: the low-stock level, as sent.
+        unit_weight: the unit weight, as sent.
+        venues: the venues, as decoded (element shape undocumented).
+        media: the product's images (API §10.18).
+        modifications: a GOODS product's variants (full products, ``type`` MODIFICATION).
+        modificator_groups: a DISH's modifier groups.
+        recipe: the recipe lines.
+        packages: the packages.
+        taxes: the taxes.
+        tags: the tags, as decoded.
+        codes: the codes (``with[]=codes``), as decoded.
+        unit: the unit (when included), as decoded.
+        category: the category (when included).
+        station: the station (when included).
+        created_at: when it was created (naive ``YYYY-MM-DD HH:mm:ss``).
+        updated_at: when it was last updated (naive ``YYYY-MM-DD HH:mm:ss``).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | str
@@ -223,7 +349,17 @@ class Product:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class Price:
-    """A product's price in one price list (API §10.17); ``product``/``list`` when included."""
+    """A product's price in one price list (API §10.17); ``product``/``list`` when included.
+
+    Attributes:
+        id: the price's id.
+        list_id: the price list it belongs to.
+        product_id: the product it prices.
+        price: the price.
+        product: the product (with ``include="product"``), or None.
+        list: the price list (with ``include="list"``), or None.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int
     list_id: int | None = None
@@ -241,6 +377,16 @@ class PriceList:
 
     The timestamp format is not documented for price lists; they are read as the
     ISO 8601 ``…Z`` of the other OpenAPI pages.
+
+    Attributes:
+        id: the price list's id.
+        name: the price list's name.
+        description: the description, or None.
+        status: the ``status`` flag.
+        prices: the prices (only with ``include="prices"``), or None.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int
@@ -260,6 +406,12 @@ class StopListEntry:
 
     ``limit`` 0 means out of stock; ``timestamp`` is Unix milliseconds. A product
     absent from the stop list has no limitation (see ``is_available``).
+
+    Attributes:
+        id: the product's id.
+        limit: the stock limit (0 = out of stock).
+        timestamp: when the entry was set, in Unix milliseconds.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int

@@ -25,6 +25,18 @@ class CustomerGroup:
 
     ``system_type`` names built-in groups (e.g. ``my_customers``); ``discount_value``
     is the group's discount, ``total_amount`` what its members spent.
+
+    Attributes:
+        id: the group's id.
+        name: the group's name.
+        discount_type: the group's discount type, or None.
+        discount_value: the group's discount value.
+        system_type: the built-in group's name (e.g. ``my_customers``), or None.
+        total_amount: what the group's members spent.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        deleted_at: when it was deleted, or None.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | str
@@ -47,6 +59,21 @@ class Balance:
     The v2 view has ``id``, ``system_type``, ``name`` and ``type``; the full (v1) view
     adds ``venue_id``, ``description``, ``amount``, ``position``, timestamps and
     ``pivot``. The timestamps' format is undocumented, so they stay strings.
+
+    Attributes:
+        id: the balance account's id.
+        system_type: the system type, e.g. ``CASH``, ``CARD``.
+        name: the account's name.
+        type: the account's type.
+        venue_id: the venue (full view).
+        description: the description (full view).
+        amount: the balance amount (full view).
+        position: the position (full view).
+        created_at: when it was created (full view), as sent.
+        updated_at: when it was last updated (full view), as sent.
+        deleted_at: when it was deleted (full view), as sent.
+        pivot: the ``pivot`` object (full view), as decoded.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | None = None
@@ -73,6 +100,44 @@ class Customer:
     ``cashback_balance`` only when the server includes them. ``id`` is an int in
     the examples and a string in the OpenAPI schema (API §15 item 18): both decode.
     ``gender`` is 1 male, 2 female or None.
+
+    Attributes:
+        id: the customer's id (an int, or a str per the OpenAPI schema).
+        cid: the customer's UUID.
+        venue_id: the customer's venue.
+        group_id: the customer's group.
+        group: the group (only with ``include="group"``), or None.
+        balance_id: the balance account's id.
+        balance: the balance account, when the server includes it.
+        cashback_balance_id: the cashback balance account's id, or None.
+        cashback_balance: the cashback balance account, when the server includes it.
+        bonus_balance_id: the bonus balance account's id, or None.
+        name: the customer's name.
+        email: the email, or None.
+        phone: the phone, or None.
+        phones: the phone numbers.
+        address: the address, or None.
+        addresses: the addresses.
+        address_data: ``{type, source, formattedAddress}`` entries, as decoded, or None.
+        description: the description, or None.
+        discount: the customer's discount.
+        spent: what the customer spent.
+        total_discount: the customer's total discount.
+        total_bonus: the customer's total bonus.
+        receipt_count: the number of receipts.
+        gender: 1 male, 2 female, or None.
+        date_of_birth: the date of birth, or None.
+        code: the customer's code, or None.
+        source: the source, e.g. ``LOYALTY``, or None.
+        reference_id: the reference id, or None.
+        phone_verified_at: when the phone was verified, or None.
+        status: the ``status`` flag.
+        can_use_loyalty_system: whether the customer can use the loyalty system.
+        is_verified: whether the customer is verified.
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        deleted_at: when it was deleted, or None.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | str

@@ -37,7 +37,14 @@ class OrderStatus(str, Enum):
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class OrderReceipt:
-    """A receipt reference (``with[0]=receipt:id,service_notification_id,status``)."""
+    """A receipt reference (``with[0]=receipt:id,service_notification_id,status``).
+
+    Attributes:
+        id: the receipt's id.
+        service_notification_id: the receipt's service notification id.
+        status: the receipt's status (1 open, 2 closed).
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int
     service_notification_id: int | str | None = None
@@ -51,6 +58,14 @@ class OrderCustomerSnapshot:
     """The customer of an order: ``payload.customer``, or the ``with[]=customer`` include.
 
     A full customer's other fields (API §10.6) stay in ``extra``.
+
+    Attributes:
+        id: the customer's id.
+        name: the customer's name.
+        phone: the customer's phone.
+        address: the customer's address.
+        customer_discount_type: the customer's discount type.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | str | None = None
@@ -64,7 +79,15 @@ class OrderCustomerSnapshot:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class OrderService:
-    """``payload.service``: where the order goes (API §10.5; v1 adds the names)."""
+    """``payload.service``: where the order goes (API §10.5; v1 adds the names).
+
+    Attributes:
+        sale_type_id: the order's sale type.
+        venue_id: the venue the order goes to.
+        sale_type_name: the sale type's name (v1).
+        venue_name: the venue's name (v1).
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     sale_type_id: int | None = None
     venue_id: int | None = None
@@ -76,7 +99,22 @@ class OrderService:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class OrderLine:
-    """One ``payload.products[]`` line (API §9.11 body, §10.5; v1 ``product_modificators``)."""
+    """One ``payload.products[]`` line (API §9.11 body, §10.5; v1 ``product_modificators``).
+
+    Attributes:
+        product_id: the product ordered.
+        product_name: the product's name.
+        count: how many were ordered.
+        price: the unit price.
+        status: the line's status, as sent.
+        product_hash: the product hash, as sent.
+        portion_size: the portion size.
+        note: the line's note.
+        modifiers: the line's modifiers, as decoded.
+        product_modificators: the v1 ``product_modificators``, as decoded.
+        meta: the line's pricing meta, as decoded.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     product_id: int | None = None
     product_name: str | None = None
@@ -95,7 +133,18 @@ class OrderLine:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class OrderPayload:
-    """An order's ``payload`` (API §10.5): what was ordered, as the POS received it."""
+    """An order's ``payload`` (API §10.5): what was ordered, as the POS received it.
+
+    Attributes:
+        service: ``service``: the sale type and venue.
+        customer: ``customer``: who ordered.
+        products: ``products[]``: the order lines.
+        meta: ``meta`` (comment, discount, service-charge settings), as decoded.
+        auto_order_accept: the echoed ``auto_order_accept`` flag.
+        auto_order_sent_to_station: the echoed ``auto_order_sent_to_station`` flag.
+        delivery_fee: the echoed delivery fee.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     service: OrderService | None = None
     customer: OrderCustomerSnapshot | None = None
@@ -115,6 +164,33 @@ class Order:
     ``receipt`` is there only with ``orders.get(id, include_receipt=True)`` (``None``
     until the POS accepts the order); ``customer`` only with ``include="customer"``.
     ``number`` … ``receipt_id`` are the older snapshot's fields (API §10.4, §15 item 20).
+
+    Attributes:
+        id: the order's id.
+        venue_id: the venue the order belongs to.
+        type: the order type, e.g. ``CALL_CENTER_ORDER``.
+        integration: the integration, e.g. ``call_center_new``.
+        integration_uuid: the integration UUID, or None.
+        integration_id: the integration id, or None.
+        integration_status: the integration status, e.g. ``CREATED``.
+        customer_ref_id: the customer reference id, or None.
+        order_number: the order number sent by create, if echoed.
+        status: ``OrderStatus`` (PENDING, RECEIVED, IGNORE, DELIVERED); unknown values stay str.
+        receive_user_id: the user who received the order, or None.
+        receive_terminal_id: the terminal that received the order, or None.
+        payload: ``payload`` (API §10.5).
+        integration_response: the integration response, as decoded.
+        receipt: the linked receipt (only with ``include_receipt=True``), or None.
+        customer: the customer (only with ``include="customer"``), or None.
+        created_at: when the order was created (aware UTC).
+        updated_at: when the order was last updated (aware UTC).
+        number: the order number (older snapshot).
+        total: the order total (older snapshot).
+        customer_id: the customer's id (older snapshot).
+        payment_status: ``pending`` or ``paid`` (older snapshot).
+        delivery_type: the delivery type (older snapshot).
+        receipt_id: the linked open receipt once the POS accepts (older snapshot).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int
@@ -208,7 +284,15 @@ def _tuple_of(value: object) -> object:
 
 @attrs.frozen(kw_only=True, slots=True)
 class OrderCustomer:
-    """The ``customer`` of a create (API §9.11: id, name, phone and address are required)."""
+    """The ``customer`` of a create (API §9.11: id, name, phone and address are required).
+
+    Attributes:
+        id: the customer's id (required).
+        name: the customer's name (required).
+        phone: the customer's phone (required).
+        address: the customer's address (required).
+        customer_discount_type: the customer's discount type, or None.
+    """
 
     id: int = attrs.field(validator=_positive_id)
     name: str = attrs.field(validator=_text)
@@ -219,7 +303,15 @@ class OrderCustomer:
 
 @attrs.frozen(kw_only=True, slots=True, field_transformer=money_converters)
 class OrderModifier:
-    """One modifier of an order line: ``OrderModifier(modifier_id=7, count=1, price=0.5)``."""
+    """One modifier of an order line: ``OrderModifier(modifier_id=7, count=1, price=0.5)``.
+
+    Attributes:
+        modifier_id: the modifier's id.
+        count: how many, an int >= 1.
+        price: the modifier's price, >= 0 (a Decimal).
+        modifier_name: the modifier's name, or None.
+        portion_size: the portion size, > 0 (default 1).
+    """
 
     modifier_id: int = attrs.field(validator=_positive_id)
     count: int = attrs.field(validator=_count)
@@ -233,6 +325,15 @@ class OrderProduct:
     """One line of a create: ``OrderProduct(product_id=3, count=2, price="8.50")``.
 
     ``price`` (per unit) takes int, str, Decimal or float and is kept as a Decimal.
+
+    Attributes:
+        product_id: the product's id.
+        count: how many, an int >= 1.
+        price: the unit price, >= 0 (a Decimal).
+        product_name: the product's name, or None.
+        portion_size: the portion size, > 0 (default 1).
+        modifiers: the line's ``OrderModifier`` items.
+        note: a note for the line, or None.
     """
 
     product_id: int = attrs.field(validator=_positive_id)

@@ -11,7 +11,15 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True, slots=True)
 class Page(Generic[T]):
-    """One page of a list endpoint (API §5): its items plus the envelope's counts."""
+    """One page of a list endpoint (API §5): its items plus the envelope's counts.
+
+    Attributes:
+        items: the page's items, in the order the API sent them.
+        total: the envelope's ``total``: items matching the query on all pages.
+        page: this page's number, from 1.
+        limit: the page size asked for.
+        sorts: the envelope's ``sorts``, if any.
+    """
 
     items: tuple[T, ...]
     total: int

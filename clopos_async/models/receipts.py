@@ -57,6 +57,12 @@ class PaymentMethod:
 
     ``PaymentMethod(id=2, name="Cash", amount=8140)``: ``amount`` accepts int, str,
     Decimal or float and is stored as a Decimal.
+
+    Attributes:
+        id: the payment method's id (from ``/payment-methods``).
+        name: the payment method's name, e.g. ``"Cash"``, ``"Card"``.
+        amount: the amount tendered with this method, as a Decimal.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int = attrs.field(validator=check_id)
@@ -68,7 +74,15 @@ class PaymentMethod:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ProductSnapshot:
-    """``meta.product`` of a line item: the catalog product as it was at sale time."""
+    """``meta.product`` of a line item: the catalog product as it was at sale time.
+
+    Attributes:
+        name: the product's name at sale time.
+        type: the product's type at sale time (``DISH``, ``GOODS``, ...).
+        price: the catalogue price at sale time.
+        barcode: the product's barcode, or None.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     name: str | None = None
     type: str | None = None
@@ -80,7 +94,12 @@ class ProductSnapshot:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ReceiptProductMeta:
-    """``meta`` of a line item (API §10.2)."""
+    """``meta`` of a line item (API §10.2).
+
+    Attributes:
+        product: the product as it was at sale time (``meta.product``).
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     product: ProductSnapshot | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
@@ -93,6 +112,14 @@ class Modificator:
 
     The API does not document this shape; the common keys are modelled and any
     other key is kept in ``extra``.
+
+    Attributes:
+        id: the modifier's id.
+        name: the modifier's name.
+        price: the modifier's price.
+        count: how many were added.
+        total: the modifier's total.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | None = None
@@ -106,7 +133,42 @@ class Modificator:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ReceiptProduct:
-    """One line item of a receipt (API §10.2 plus the SDK-observed extra fields)."""
+    """One line item of a receipt (API §10.2 plus the SDK-observed extra fields).
+
+    Attributes:
+        id: the line's id.
+        cid: the client-generated UUID of the line.
+        product_id: the product sold.
+        count: how many were sold.
+        portion_size: the portion size (usually 1).
+        total: the line total, after adjustments.
+        price: the unit price at sale time.
+        subtotal: the line total before receipt-level discounts.
+        is_gift: whether the line is a gift (a bool, or the 0/1 that was sent).
+        discount_type: the line's discount type (0 none, API §11).
+        discount_value: the line's discount value.
+        discount_rate: the line's discount rate.
+        total_discount: the line's total discount.
+        receipt_discount: this line's share of the receipt-level discount.
+        loyalty_type: the loyalty type, as sent.
+        loyalty_value: the loyalty value.
+        meta: ``meta``: the product snapshot at sale time.
+        modificators: the line's modifiers (only with ``receipt_products.modificators``).
+        created_at: when the line was created (naive ``YYYY-MM-DD HH:mm:ss``).
+        updated_at: when the line was last updated (naive ``YYYY-MM-DD HH:mm:ss``).
+        receipt_id: the receipt the line belongs to.
+        product_hash: the product hash, as sent.
+        preprint_count: the preprint count, as sent.
+        station_printed_count: the station printed count, as sent.
+        station_aborted_count: the station aborted count, as sent.
+        seller_id: the seller's user id.
+        cost: the line's cost.
+        terminal_updated_at: the terminal's update time, as sent.
+        deleted_at: when it was deleted, or None.
+        receipt_product_modificators: the v1 ``receipt_product_modificators`` list, as decoded.
+        taxes: the line's taxes, as decoded.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int = attrs.field(validator=check_id)
     cid: str | None = None
@@ -145,7 +207,12 @@ class ReceiptProduct:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class SaleTypeSnapshot:
-    """``meta.sale_type`` of a receipt."""
+    """``meta.sale_type`` of a receipt.
+
+    Attributes:
+        name: the sale type's name.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     name: str | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
@@ -154,7 +221,12 @@ class SaleTypeSnapshot:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class UserSnapshot:
-    """``meta.user`` of a receipt."""
+    """``meta.user`` of a receipt.
+
+    Attributes:
+        name: the user's name.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     name: str | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
@@ -163,7 +235,14 @@ class UserSnapshot:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class CheckCloseEvent:
-    """``meta.check_close_event`` of a receipt; ``fails`` items are kept as decoded."""
+    """``meta.check_close_event`` of a receipt; ``fails`` items are kept as decoded.
+
+    Attributes:
+        checked: the ``checked`` flag, as sent.
+        operated_at: the ``operated_at`` time, as sent.
+        fails: the ``fails`` items, as decoded.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     checked: bool | int | None = None
     operated_at: str | int | float | None = None
@@ -174,7 +253,17 @@ class CheckCloseEvent:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ReceiptMeta:
-    """``meta`` of a receipt (API §10.1). ``terminal_updated_at`` is epoch milliseconds."""
+    """``meta`` of a receipt (API §10.1). ``terminal_updated_at`` is epoch milliseconds.
+
+    Attributes:
+        preprint_count: the preprint count.
+        sale_type: ``meta.sale_type``: the sale type's name.
+        user: ``meta.user``: the user's name.
+        terminal_updated_at: the terminal's update time, in Unix milliseconds.
+        availiableDeposit: the available deposit (the wire name, sic).
+        check_close_event: ``meta.check_close_event``.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     preprint_count: int | None = None
     sale_type: SaleTypeSnapshot | None = None
@@ -188,7 +277,13 @@ class ReceiptMeta:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ReceiptProperties:
-    """``properties`` of a receipt: the venue's daily and monthly receipt numbers."""
+    """``properties`` of a receipt: the venue's daily and monthly receipt numbers.
+
+    Attributes:
+        daily_id: the receipt's daily number.
+        monthly_id: the receipt's monthly number.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     daily_id: int | None = None
     monthly_id: int | None = None
@@ -203,6 +298,74 @@ class Receipt:
     Only ``id`` is required. ``receipt_products`` is ``None`` unless the receipt was
     fetched with ``include=["receipt_products"]``. ``status`` and ``order_status``
     keep unknown values as the raw int / str.
+
+    Attributes:
+        id: the receipt's id.
+        cid: the client-generated UUID.
+        venue_id: the venue the receipt belongs to.
+        customer_id: the attached customer, or None.
+        user_id: the user who made the receipt.
+        terminal_id: the terminal the receipt was made on.
+        sale_type_id: the receipt's sale type.
+        source: where the receipt came from, e.g. ``"web"``, ``"pos"``.
+        guests: the number of guests.
+        status: 1 open, 2 closed (``ReceiptStatus``); an unknown value stays an int.
+        order_status: the order status (``ReceiptOrderStatus``); an unknown value stays a str.
+        order_number: the order number, or None.
+        lock: the ``lock`` flag, as sent.
+        inventory_status: the inventory status, as sent.
+        report_status: the report status, as sent.
+        printed: whether the receipt was printed, as sent.
+        total: the receipt's total.
+        subtotal: the total before discounts, taxes and fees.
+        original_subtotal: the original subtotal.
+        gift_total: the total of gift lines.
+        discount_type: the discount type (0 none, API §11).
+        discount_value: the discount value.
+        discount_rate: the discount rate.
+        total_discount: the total discount.
+        service_charge: the service charge, a percentage.
+        service_charge_value: the computed service charge amount.
+        delivery_fee: the delivery fee.
+        remaining: what is left to pay (0 when fully paid).
+        i_tax: the inclusive tax.
+        e_tax: the exclusive tax.
+        total_tax: the total tax.
+        by_cash: the amount paid in cash.
+        by_card: the amount paid by card.
+        payment_methods: the payments (API §10.3).
+        fiscal_id: the fiscal id, or None.
+        loyalty_type: the loyalty type, as sent.
+        loyalty_value: the loyalty value, or None.
+        address: the address, or None.
+        description: the description, or None.
+        meta: ``meta`` (API §10.1).
+        properties: ``properties``: the daily and monthly numbers.
+        created_at: when the receipt was created (naive ``YYYY-MM-DD HH:mm:ss``).
+        updated_at: when the receipt was last updated (naive ``YYYY-MM-DD HH:mm:ss``).
+        closed_at: when the receipt was closed, or None.
+        shift_date: the business day (``shift_date``).
+        deleted_at: when it was deleted, or None.
+        receipt_products: the line items (only with ``include="receipt_products"``).
+        cash_shift_cid: the cash shift's cid (OpenAPI/v1 schema).
+        open_by_user_id: the user who opened the receipt (OpenAPI/v1 schema).
+        close_by_user_id: the user who closed the receipt (OpenAPI/v1 schema).
+        courier_id: the courier (OpenAPI/v1 schema).
+        seller_id: the seller (OpenAPI/v1 schema).
+        closed_terminal_id: the terminal that closed the receipt (OpenAPI/v1 schema).
+        service_notification_id: the service notification id (OpenAPI/v1 schema).
+        table_id: the table (OpenAPI/v1 schema).
+        hall_id: the hall (OpenAPI/v1 schema).
+        is_returns: the ``is_returns`` flag (OpenAPI/v1 schema).
+        suspicion: the ``suspicion`` number (OpenAPI/v1 schema).
+        totalCost: the total cost (the wire name, camelCase).
+        rps_discount: the ``rps_discount`` amount (OpenAPI/v1 schema).
+        terminal_version: the terminal's version (OpenAPI/v1 schema).
+        terminal_updated_at: the terminal's update time, as sent.
+        gift_count: the gift count (OpenAPI/v1 schema).
+        customer_discount_type: the customer discount type (OpenAPI/v1 schema).
+        local_status: the local status (OpenAPI/v1 schema).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int = attrs.field(validator=check_id)
@@ -276,7 +439,14 @@ class Receipt:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False, field_transformer=money_converters)
 class ClosedReceipt:
-    """The ``data`` of a successful close (API §9.12): not a full receipt."""
+    """The ``data`` of a successful close (API §9.12): not a full receipt.
+
+    Attributes:
+        id: the closed receipt's id.
+        closed_at: when it was closed.
+        payment_methods: the payments it was closed with.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int = attrs.field(validator=check_id)
     closed_at: datetime

@@ -31,6 +31,22 @@ class SaleType:
     ``system_type`` is one of ``IN``, ``DELIVERY``, ``TAKEAWAY`` (API §11); an unknown
     value is kept as sent. ``payment_method_id``, ``payment_method`` and ``deleted_at``
     are v1 extras.
+
+    Attributes:
+        id: the sale type's id.
+        name: the sale type's name.
+        system_type: ``IN``, ``DELIVERY`` or ``TAKEAWAY``; an unknown value is kept.
+        channel: the channel.
+        status: the venue map: venue id (str) -> 1 enabled / 0 disabled.
+        service_charge_rate: the service charge rate, or None.
+        position: the position.
+        media: the images, as sent.
+        created_at: when it was created, as sent.
+        updated_at: when it was last updated, as sent.
+        payment_method_id: the payment method's id (v1).
+        payment_method: the payment method (v1), as decoded.
+        deleted_at: when it was deleted (v1), as sent.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int
@@ -50,7 +66,14 @@ class SaleType:
     _absent: frozenset[str] = attrs.field(factory=frozenset, init=False, repr=False)
 
     def enabled_at(self, venue_id: int | str) -> bool:
-        """Whether this sale type is enabled at the venue ``venue_id`` (its ``status`` map)."""
+        """Whether this sale type is enabled at the venue ``venue_id`` (its ``status`` map).
+
+        Args:
+            venue_id: the venue's id (an int, or the string key of the map).
+
+        Returns:
+            True when ``status`` maps the venue to 1; False otherwise, or without a map.
+        """
         return _enabled(self.status, venue_id)
 
 
@@ -62,6 +85,22 @@ class PaymentMethodInfo:
     ``method.pay(8140)`` is the :class:`PaymentMethod` for ``receipts.close``.
     ``balance`` (API §10.8) and ``service`` (an external integration) are kept as
     sent; ``balance_id`` and ``deleted_at`` are v1 extras.
+
+    Attributes:
+        id: the payment method's id.
+        name: the payment method's name.
+        status: the venue map: venue id (str) -> 1 enabled / 0 disabled.
+        split: 1 if it may be used in split payments.
+        position: the position.
+        customer_required: 1 if a customer must be attached.
+        is_system: the ``is_system`` flag.
+        balance: the balance account (API §10.8), as sent, or None.
+        service: the external integration (e.g. loyalty), as sent, or None.
+        created_at: when it was created, as sent.
+        updated_at: when it was last updated, as sent.
+        balance_id: the balance account's id (v1).
+        deleted_at: when it was deleted (v1), as sent.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int
@@ -100,7 +139,14 @@ class PaymentMethodInfo:
         return PaymentMethod(id=self.id, name=self.name, amount=amount)
 
     def enabled_at(self, venue_id: int | str) -> bool:
-        """Whether this method is enabled at the venue ``venue_id`` (its ``status`` map)."""
+        """Whether this method is enabled at the venue ``venue_id`` (its ``status`` map).
+
+        Args:
+            venue_id: the venue's id (an int, or the string key of the map).
+
+        Returns:
+            True when ``status`` maps the venue to 1; False otherwise, or without a map.
+        """
         return _enabled(self.status, venue_id)
 
     @property

@@ -18,6 +18,31 @@ class User:
     fields (``pin`` ... ``image``, API §15 item 17) decode when sent; their formats are
     undocumented, so ``login_at``/``deleted_at`` stay strings and the rest as sent.
     ``status`` keeps the ``true``/``false`` or ``1``/``0`` that was sent.
+
+    Attributes:
+        id: the user's id.
+        email: the email, or None.
+        username: the username.
+        first_name: the first name.
+        last_name: the last name, or None.
+        mobile_number: the mobile number, or None.
+        owner: 1 if the user owns the brand.
+        status: the ``status`` flag, as sent (true/false or 1/0).
+        created_at: when the user was created (aware UTC).
+        updated_at: when the user was last updated (aware UTC).
+        pin: the PIN (older field).
+        card: the card (older field), as sent.
+        hide: the ``hide`` flag (older field).
+        salary: the salary (older field), as sent.
+        barcode: the barcode (older field).
+        tip_message: the tip message (older field).
+        can_receive_tips: whether the user can receive tips (older field).
+        login_at: the last login (older field), as sent.
+        bonus_balance_id: the bonus balance account's id (older field).
+        deleted_at: when the user was deleted (older field), as sent.
+        properties: the properties (older field), as sent.
+        image: the image (older field), as sent.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int

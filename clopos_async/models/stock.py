@@ -18,7 +18,13 @@ from clopos_async.models._checks import money, money_converters
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class StockProductSnapshot:
-    """The ``product`` of a stock operation: ``{id, name}``, present even if soft-deleted."""
+    """The ``product`` of a stock operation: ``{id, name}``, present even if soft-deleted.
+
+    Attributes:
+        id: the product's id.
+        name: the product's name.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int
     name: str | None = None
@@ -28,7 +34,13 @@ class StockProductSnapshot:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Storage:
-    """A storage (warehouse) a stock lives in: ``{id, name}``."""
+    """A storage (warehouse) a stock lives in: ``{id, name}``.
+
+    Attributes:
+        id: the storage's id.
+        name: the storage's name.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int
     name: str | None = None
@@ -38,7 +50,13 @@ class Storage:
 
 @attrs.frozen(kw_only=True, slots=True, weakref_slot=False)
 class Stock:
-    """The ``stock`` of a stock operation: ``{id, storage{id, name}}``."""
+    """The ``stock`` of a stock operation: ``{id, storage{id, name}}``.
+
+    Attributes:
+        id: the stock's id.
+        storage: the storage it lives in.
+        extra: wire keys this model does not declare, kept as decoded.
+    """
 
     id: int
     storage: Storage | None = None
@@ -52,6 +70,25 @@ class StockOperation:
 
     ``receipt_product_id`` is the id of the line in ``receipt.receipt_products``;
     ``operation_id`` is null for these (API §9.12: only the receipt's own write-offs).
+
+    Attributes:
+        id: the operation's id.
+        receipt_id: the receipt that caused it.
+        receipt_product_id: the receipt line that caused it.
+        operation_id: null for a receipt's own write-offs.
+        product_id: the product written off.
+        stock_id: the stock written off from.
+        storage_id: the storage written off from.
+        quantity: the quantity written off.
+        before_quantity: the quantity before.
+        after_quantity: the quantity after.
+        cost: the unit cost.
+        before_cost: the cost before.
+        total_cost: the total cost.
+        operated_at: when it happened (naive ``YYYY-MM-DD HH:mm:ss``).
+        product: ``{id, name}`` of the product (present even if it was deleted).
+        stock: ``{id, storage{id, name}}``.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int

@@ -17,6 +17,19 @@ class Station:
     Both documented shapes decode: the current one (integer ``id``, ``type`` 1 kitchen /
     0 other, ``printable`` 1/0) and the older one (string ``id`` such as ``"kitchen"``,
     ``can_print``, ``reminder_enabled``, ``description``; API §15 item 16).
+
+    Attributes:
+        id: the station's id (an int; a str such as ``"kitchen"`` in the older shape).
+        name: the station's name.
+        status: 1 active, 0 inactive.
+        type: 1 kitchen, 0 other.
+        printable: 1 printable, 0 not.
+        can_print: whether it can print (older shape).
+        reminder_enabled: whether reminders are on (older shape).
+        description: the description (older shape).
+        created_at: when it was created (aware UTC).
+        updated_at: when it was last updated (aware UTC).
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int | str
@@ -40,6 +53,17 @@ class Venue:
     Both documented shapes decode (API §15 item 15): the prose page's ``address``,
     ``status`` (1 active / 0 inactive), ``phone``, ``email``, and the OpenAPI schema's
     ``is_main`` and ``media`` (kept as sent, API §10.18).
+
+    Attributes:
+        id: the venue's id (what ``x-venue`` carries).
+        name: the venue's name.
+        address: the address.
+        status: 1 active, 0 inactive.
+        phone: the phone.
+        email: the email.
+        is_main: whether it is the brand's main venue.
+        media: the images, as sent.
+        extra: wire keys this model does not declare, kept as decoded.
     """
 
     id: int

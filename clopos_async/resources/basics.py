@@ -92,11 +92,20 @@ class Users(_PlainList):
         )
 
     async def get(self, id: int) -> User:
-        """One user by id.
+        """One user by id (``GET /users/{id}``).
+
+        Args:
+            id: the user's id, an integer >= 1.
+
+        Returns:
+            The ``User``.
 
         Raises:
             ClientValueError: a bad id; nothing is sent.
             NotFoundError: no such user.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         return await self._get(USER, User, check_path_id("id", id))
 

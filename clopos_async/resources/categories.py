@@ -66,9 +66,19 @@ class Categories(Resource):
     async def get(self, id: int | str, *, include_children: bool = True) -> Category:
         """One category by id, with its subtree unless ``include_children=False``.
 
+        Args:
+            id: the category's id.
+            include_children: whether ``children`` holds the subtree.
+
+        Returns:
+            The ``Category`` (``walk()`` visits its subtree).
+
         Raises:
             ClientValueError: a bad argument; nothing is sent.
             NotFoundError: no such category (``resource_not_found``).
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         path_id = check_path_id("id", id)
         params = plain_params(CATEGORY, {"include_children": include_children})

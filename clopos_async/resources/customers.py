@@ -84,11 +84,21 @@ class Customers(Resource):
         )
 
     async def get(self, id: int | str, *, include: str | Iterable[str] = ()) -> Customer:
-        """One customer by id.
+        """One customer by id (``GET /customers/{id}``).
+
+        Args:
+            id: the customer's id (an integer, or the string the API uses).
+            include: relations to embed, e.g. ``"group"``.
+
+        Returns:
+            The ``Customer``.
 
         Raises:
             ClientValueError: a bad id or include; nothing is sent.
             NotFoundError: no such customer.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         path_id = check_path_id("id", id)
         params = encode_include(check_relations(CUSTOMER, include))
@@ -127,7 +137,10 @@ class Customers(Resource):
         Raises:
             ClientValueError: a bad argument; nothing is sent.
             ConflictError: the phone or code belongs to another customer.
-            APITimeoutError, TransportError, ServerError: every attempt failed ambiguously.
+            APIError: another error answer, e.g. a ``ServerError`` on every attempt.
+            TransportError: every attempt failed without a usable response (an
+                ``APITimeoutError`` included).
+            DecodeError: the answer was not the documented shape.
         """
         draft = CustomerDraft.build(
             name=name,

@@ -112,9 +112,15 @@ class Orders(Resource):
             include_receipt: also read the receipt it opened (``Order.receipt``; None
                 until the POS accepts the order).
 
+        Returns:
+            The ``Order``.
+
         Raises:
             ClientValueError: a bad argument; nothing is sent.
             NotFoundError: no such order.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         order_id = check_path_id("id", id)
         if not isinstance(include_receipt, bool):
@@ -170,6 +176,9 @@ class Orders(Resource):
             ClientValueError: a bad argument; nothing is sent.
             OutcomeUnknownError: no ``order_number`` and the answer was lost.
             BadRequestError: the server refused the body.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         request = build_request(
             sale_type_id=sale_type_id, venue_id=venue_id, customer=customer,
@@ -184,10 +193,19 @@ class Orders(Resource):
     async def cancel(self, id: int | str) -> Order:
         """Cancel a PENDING order: ``PUT {"status": "IGNORE"}``, retried like a GET.
 
+        Args:
+            id: the order's id.
+
+        Returns:
+            The updated ``Order``, as the API answered.
+
         Raises:
             ClientValueError: a bad id; nothing is sent.
             BadRequestError: the order is not PENDING (``validation_failed``).
             NotFoundError: no such order.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         order_id = check_path_id("id", id)
         data = await self._write(ORDER_UPDATE, order_id, {"status": "IGNORE"}, safe=True)
@@ -219,6 +237,9 @@ class Orders(Resource):
 
         Raises:
             ClientValueError: an argument is not allowed; nothing is sent.
+            APIError: while iterating, a poll got an error answer for good.
+            TransportError: while iterating, a poll got no usable response for good.
+            DecodeError: while iterating, a poll's answer was not the documented shape.
         """
         self.list(status=status, sort="updated_at", order="desc", limit=limit)  # checks now
         return watch_list(

@@ -82,9 +82,19 @@ class Products(Resource):
     async def get(self, id: int | str, *, include: str | Iterable[str] = ()) -> Product:
         """One product by id (an integer or a UUID, API §9.8).
 
+        Args:
+            id: the product's id, an integer or a UUID string.
+            include: relations to embed (``with[]``), e.g. ``"category"``.
+
+        Returns:
+            The ``Product``.
+
         Raises:
             ClientValueError: a bad id or relation; nothing is sent.
             NotFoundError: no such product (``resource_not_found``).
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         path_id = check_path_id("id", id)
         params = encode_include(check_relations(PRODUCT, include))
@@ -100,8 +110,14 @@ class Products(Resource):
             ids: product ids to ask about (``filters[0][0]=id&filters[0][1][M]=…``);
                 None for every limited product.
 
+        Returns:
+            A list of ``StopListEntry``, one per limited product.
+
         Raises:
             ClientValueError: a bad id or an empty ``ids``; nothing is sent.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         params: list[tuple[str, str]] = []
         if ids is not None:

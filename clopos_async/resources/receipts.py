@@ -140,7 +140,9 @@ class Receipts(Resource):
         Raises:
             ClientValueError: ``id`` or ``include`` is not allowed; nothing was sent.
             NotFoundError: no receipt has this id.
-            APIError: another error answer; ``TransportError`` when none arrived.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         receipt_id = check_id("id", id)
         params = encode_include(check_include(include))
@@ -160,14 +162,17 @@ class Receipts(Resource):
             include: relations to embed in each.
             concurrency: requests in flight (default: the client's ``max_concurrency``).
 
-        Returns:
-            An async iterator of ``Receipt``, in the order of ``ids``. Stopping early
-            (``break``, ``aclose()``) cancels the requests still in flight;
-            ``contextlib.aclosing`` closes a held iterator deterministically.
+        Yields:
+            Each ``Receipt``, in the order of ``ids``. Stopping early (``break``,
+            ``aclose()``) cancels the requests still in flight; ``contextlib.aclosing``
+            closes a held iterator deterministically.
 
         Raises:
             ClientValueError: an argument is not allowed; nothing was sent.
             NotFoundError: while iterating, an id does not exist.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         receipt_ids = check_ids("ids", ids)
         includes = check_include(include)
@@ -205,12 +210,15 @@ class Receipts(Resource):
             The ``ClosedReceipt`` (id, ``closed_at`` and the payments applied).
 
         Raises:
+            ClientValueError: an argument is not allowed; nothing was sent.
             CloseRejectedError: a guard failed (no payments, a negative amount, the
                 payments do not sum to the total, not open, ``closed_at`` too early);
-                nothing was sent.
+                nothing was sent. A ``ClientValueError`` subclass.
             CloseConflictError: the receipt was closed, but not with these payments.
             BadRequestError: the server refused the close (400) and it is still open.
-            APIError: another error answer; ``TransportError`` when none arrived.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         request = CloseRequest.build(receipt, payment_methods, closed_at, expected_total)
         return await self._closer.close(request)
@@ -218,9 +226,18 @@ class Receipts(Resource):
     async def stock_operations(self, id: int) -> builtins.list[StockOperation]:
         """The stock write-offs the receipt ``id`` caused, one per line item (API §9.12).
 
+        Args:
+            id: the receipt id, an integer >= 1.
+
+        Returns:
+            A list of ``StockOperation``, as the API sent them.
+
         Raises:
             ClientValueError: a bad id; nothing is sent.
             NotFoundError: no such receipt.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         path = STOCK_OPERATIONS.path.format(id=check_id("id", id))
         envelope = await self._seam.send(STOCK_OPERATIONS.method, path)
@@ -242,9 +259,22 @@ class Receipts(Resource):
 
         Only the fields given are sent. PATCH sets state, so it is retried like a GET.
 
+        Args:
+            id: the receipt id, an integer >= 1.
+            order_status: the new ``order_status`` (``ReceiptOrderStatus`` or its string).
+            order_number: the new order number.
+            fiscal_id: the new fiscal id.
+            lock: the new ``lock`` flag.
+
+        Returns:
+            The updated ``Receipt``, as the API answered.
+
         Raises:
             ClientValueError: a bad id or value, or no field; nothing is sent.
             NotFoundError: no such receipt.
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         receipt_id = check_id("id", id)
         body = update_body(
@@ -290,8 +320,10 @@ class Receipts(Resource):
 
         Raises:
             ClientValueError: An argument is invalid (nothing is sent).
-            CloposError: A poll failed for good; ``watcher.checkpoint`` still holds the
-                last delivered state.
+            APIError: while iterating, a poll got an error answer for good;
+                ``watcher.checkpoint`` still holds the last delivered state.
+            TransportError: while iterating, a poll got no usable response for good.
+            DecodeError: while iterating, a poll's answer was not the documented shape.
         """
         options: dict[str, Any] = {
             "status": status,

@@ -50,10 +50,19 @@ class Stations(Resource):
         )
 
     async def get(self, id: int | str) -> Station:
-        """One station by id.
+        """One station by id (``GET /stations/{id}``).
+
+        Args:
+            id: the station's id, an integer or a string id (API §15 item 16).
+
+        Returns:
+            The ``Station``.
 
         Raises:
             ClientValueError: a bad id; nothing is sent.
             NotFoundError: no such station (``resource_not_found``).
+            APIError: another error answer (a typed subclass per status).
+            TransportError: no usable response arrived (connection, timeout).
+            DecodeError: the answer was not the documented shape.
         """
         return await self._get(STATION, Station, check_path_id("id", id))
