@@ -8,6 +8,7 @@ import pytest
 
 from clopos_async import (
     BadRequestError,
+    ClientValueError,
     ConflictError,
     OrderCustomer,
     OrderProduct,
@@ -85,4 +86,15 @@ async def test_rejected_writes_change_nothing(sandbox: SandboxServer) -> None:
         with pytest.raises(ConflictError):
             await client.customers.create(name="Twin", phone=taken, cid=CID)
     assert [entry.status for entry in sandbox.log if entry.method == "POST"][-2:] == [400, 409]
+    assert sandbox.changes == []
+
+
+async def test_accepting_an_unknown_or_settled_order_names_the_argument(
+    sandbox: SandboxServer,
+) -> None:
+    settled = sandbox.orders.ids("RECEIVED")[0]
+    with pytest.raises(ClientValueError, match=r"order_id=9999 is not allowed"):
+        sandbox.accept_order(9999)
+    with pytest.raises(ClientValueError, match=rf"order_id={settled} is not allowed.*PENDING"):
+        sandbox.accept_order(settled)
     assert sandbox.changes == []

@@ -164,10 +164,15 @@ class SandboxData:
             The id of the open receipt it became.
 
         Raises:
-            ValueError: The order is not PENDING.
-            Rejected: No such order (404 ``not_found``, as the API answers).
+            ClientValueError: No such order, or it is not PENDING.
         """
-        return self.orders.accept(order_id)
+        try:
+            return self.orders.accept(order_id)
+        except (Rejected, ValueError) as refused:  # Rejected: the 404 the routes answer
+            reason = refused.message if isinstance(refused, Rejected) else str(refused)
+            raise ClientValueError(
+                f"order_id={order_id!r} is not allowed: {reason} (a PENDING order's id)"
+            ) from None
 
     def _require_receipt(self, receipt_id: int) -> None:
         if receipt_id not in self._store:
