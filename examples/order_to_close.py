@@ -83,7 +83,7 @@ async def main() -> None:
             order = await web_shop(clopos)
             print(f"order {order.id} ({order.order_number}) is {shown(order.status)}")
             again = await web_shop(clopos)  # the shop's message, delivered twice
-            made = [c for c in sandbox.orders.changes if c.kind == "created"]
+            made = sandbox.changes_to("orders", "create")
             print(f"created once: {len(made)} order for 2 calls and a lost answer ({again.id})")
             sandbox.accept_order(order.id)  # a clerk accepts it at the POS
             await close_accepted(clopos, order.id)

@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clopos_async import ClientValueError, ConflictError, RetryPolicy
-from clopos_async.testing import SandboxServer
-from clopos_async.testing._customers import StateChange
+from clopos_async.testing import SandboxServer, StateChange
 
 FAST = RetryPolicy(max_attempts=4, base=0.01, cap=0.02)
 CID = "5b0d3c9e-6f4a-4c1e-9a77-2f6f0d8b1c42"
@@ -36,7 +35,9 @@ async def test_create_sends_a_uuid4_cid_and_returns_the_customer(sandbox: Sandbo
             group_id=2, gender=1, date_of_birth=date(1990, 5, 17), code="WEB-1",
         )  # fmt: skip
     (change,) = sandbox.changes
-    assert change == StateChange(action="create", resource="customers", id=made.id, key=made.cid)
+    assert change == StateChange(
+        resource="customers", action="create", id=int(made.id), key=made.cid
+    )
     assert uuid.UUID(str(made.cid)).version == 4
     assert made.date_of_birth == date(1990, 5, 17)
     assert (made.phones, made.group_id, made.is_verified) == (("+994501112233",), 2, False)

@@ -133,7 +133,7 @@ async def test_cancel_is_retried_on_503_with_one_change(sandbox: SandboxServer) 
     assert cancelled.id == pending
     puts = sandbox.requests("PUT", f"/orders/{pending}")
     assert [p.status for p in puts] == [503, 503, 200]
-    assert [(c.order_id, c.kind) for c in sandbox.orders.changes] == [(pending, "cancelled")]
+    assert [(c.id, c.action) for c in sandbox.changes] == [(pending, "cancel")]
 
 
 async def test_cancel_after_a_lost_answer_is_one_change(sandbox: SandboxServer) -> None:
@@ -143,7 +143,7 @@ async def test_cancel_after_a_lost_answer_is_one_change(sandbox: SandboxServer) 
         cancelled = await client.orders.cancel(pending)
     assert cancelled.status is OrderStatus.IGNORE
     assert len(sandbox.requests("PUT", f"/orders/{pending}")) == 2
-    assert [c.kind for c in sandbox.orders.changes] == ["cancelled"]
+    assert [c.action for c in sandbox.changes] == ["cancel"]
 
 
 @pytest.mark.parametrize("status", ["RECEIVED", "DELIVERED"])
@@ -157,7 +157,7 @@ async def test_cancel_of_an_order_not_pending_is_the_servers_400(
     assert raised.value.code == "validation_failed"
     assert raised.value.message == "Status is not allowed"
     assert len(sandbox.requests("PUT", "/orders/*")) == 1  # a 400 is never retried
-    assert sandbox.orders.changes == []
+    assert sandbox.changes == []
 
 
 def test_round_trip_is_lossless_for_the_older_snapshot() -> None:

@@ -42,7 +42,7 @@ def arguments(**changes: Any) -> dict[str, Any]:
 
 
 def created(sandbox: SandboxServer) -> list[int]:
-    return [c.order_id for c in sandbox.orders.changes if c.kind == "created"]
+    return [c.id for c in sandbox.changes_to("orders", "create")]
 
 
 # --- the body, checked before anything is sent ------------------------------------------------

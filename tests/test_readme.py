@@ -249,7 +249,7 @@ async def test_the_intake_recipe_makes_one_order_for_a_redelivered_message(
 ) -> None:
     async with SandboxServer(receipts=5) as sandbox:
         out = await run_python(block(INTAKE) + INTAKE_DRIVER, tmp_path, sandbox)
-        made = [c.order_id for c in sandbox.orders.changes if c.kind == "created"]
+        made = [c.id for c in sandbox.changes_to("orders", "create")]
         assert len(made) == 1
         assert len(sandbox.requests("POST", "/orders")) == 1
     assert out.splitlines() == [f"INFO order {made[0]} is PENDING"] * 2 + ["receipt None"]

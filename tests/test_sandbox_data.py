@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from clopos_async import ClientValueError
 from clopos_async.testing import SandboxServer
-from clopos_async.testing._data import money
+from clopos_async.testing._reference import money
 from tests.sandbox_http import mint_token
 
 #: Every field of the API §10.1 receipt table (``receipt_products`` only comes with with[]).

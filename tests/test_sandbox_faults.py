@@ -464,3 +464,13 @@ async def test_bad_fault_arguments_raise_client_value_error(
     with pytest.raises(ClientValueError):
         sandbox.fault(path, **kwargs)
     assert len(sandbox.faults) == 0
+
+
+@pytest.mark.parametrize("latency", [-0.1, "1", True])
+async def test_a_bad_latency_raises_and_keeps_the_old_one(
+    sandbox: SandboxServer, latency: object
+) -> None:
+    sandbox.latency = 0.01
+    with pytest.raises(ClientValueError, match=r"latency=.* is not allowed"):
+        sandbox.latency = latency  # type: ignore[assignment]
+    assert sandbox.latency == 0.01

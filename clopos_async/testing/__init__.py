@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from clopos_async.testing._faults import Fault, FaultPlan
 from clopos_async.testing._limits import RateTier
-from clopos_async.testing._log import CloseRecord, LoggedRequest
+from clopos_async.testing._log import CloseRecord, LoggedRequest, StateChange
 from clopos_async.testing._server import SandboxServer
 
-__all__ = ["CloseRecord", "Fault", "FaultPlan", "LoggedRequest", "RateTier", "SandboxServer"]
+__all__ = [
+    "CloseRecord",
+    "Fault",
+    "FaultPlan",
+    "LoggedRequest",
+    "RateTier",
+    "SandboxServer",
+    "StateChange",
+]

@@ -34,7 +34,7 @@ def check_arguments(
     check("seed", seed, is_int(seed), "an int")
     check("days", days, is_int(days) and days >= 1, "an int >= 1")
     check("token_ttl", token_ttl, is_int(token_ttl) and token_ttl >= 1, "an int >= 1 (seconds)")
-    check("latency", latency, _is_seconds(latency), "a number of seconds >= 0")
+    check("latency", latency, is_seconds(latency), "a number of seconds >= 0")
     check("open_ratio", open_ratio, _is_ratio(open_ratio), "a number from 0 to 1")
     check("port", port, is_int(port) and 0 <= port <= 65535, "an int from 0 to 65535")
 
@@ -44,7 +44,7 @@ def check_tiers(**tiers: RateTier | None) -> None:
         check(name, tier, tier is None or isinstance(tier, RateTier), "a RateTier or None")
 
 
-def _is_seconds(value: object) -> bool:
+def is_seconds(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from clopos_async._api._endpoints import PAYMENT_METHODS, SALE_TYPES, USER, USERS, VENUES
 from clopos_async.testing._collections import Collection
-from clopos_async.testing._data import PAYMENT_METHODS as RECEIPT_METHODS
-from clopos_async.testing._data import SALE_TYPES as RECEIPT_SALE_TYPES
-from clopos_async.testing._data import USERS as USER_NAMES
+from clopos_async.testing._reference import PAYMENT_METHODS as RECEIPT_METHODS
+from clopos_async.testing._reference import SALE_TYPES as RECEIPT_SALE_TYPES
+from clopos_async.testing._reference import USERS as USER_NAMES
 
 #: A payment method no seeded receipt uses, disabled at venue 1: the catalogue is a superset.
 _EXTRA_METHODS = ((4, "Voucher"),)

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-import attrs
 import orjson
 
 from clopos_async._api._endpoints import CUSTOMER, CUSTOMER_GROUPS, CUSTOMERS
 from clopos_async.testing._collections import Collection, Handler, pagination_reply
 from clopos_async.testing._collections import parse_list_query as _page_of
 from clopos_async.testing._customer_rules import check_unique, new_customer, parse_create
+from clopos_async.testing._log import StateChange
 from clopos_async.testing._query import invalid
 from clopos_async.testing._wire import Call, Rejected, Reply, compact_json, object_reply
 
@@ -34,16 +34,6 @@ _NAMES = ("Aysel Mammadova", "Rashad Aliyev", "Leyla Hasanova", "Murad Guliyev",
           "Vugar Nabiyev", "Ilaha Rahimova", "Ramil Aliyev")  # fmt: skip
 _WITH = re.compile(r"with\[(\d*)\]")
 _FILTER = re.compile(r"filters\[(\d+)\]\[([01])\]")
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class StateChange:
-    """One write the sandbox applied: ``("create", "customers", 7, cid)``."""
-
-    action: str
-    resource: str
-    id: int | str
-    key: str | None = None
 
 
 def group_rows() -> list[dict[str, Any]]:
@@ -147,8 +137,9 @@ class CustomerCollection(Collection):
         customer_id = 1 + max((int(key) for key in self._rows), default=0)
         row = new_customer(fields, customer_id, self._now())
         self._rows[str(customer_id)] = compact_json(row)
-        self.changes.append(StateChange(action="create", resource="customers",
-                                        id=customer_id, key=row["cid"]))  # fmt: skip
+        self.changes.append(
+            StateChange(resource="customers", action="create", id=customer_id, key=row["cid"])
+        )
         return object_reply(call, self._rows[str(customer_id)], message="Customer created")
 
     def _shaped(self, row: dict[str, Any], relations: Iterable[str]) -> bytes:

@@ -1,6 +1,7 @@
 """Seeded synthetic receipts in the wire shape of API §10.1-10.3, as plain dicts.
 
-One job: turn a seeded random stream into receipts whose money adds up exactly.
+One job: turn a seeded random stream into receipts whose money adds up exactly (the
+ids they point at are in ``_reference.py``, their line items in ``_lines.py``).
 
 Money is computed in integer *cents*: integer arithmetic is exact like Decimal and
 several times faster, which keeps a 100,000-receipt build within seconds. Every
@@ -19,83 +20,20 @@ from typing import Any, TypeVar
 
 import attrs
 
+from clopos_async.testing._lines import LinePlan, item_cents, seeded_uuid
+from clopos_async.testing._reference import (
+    CATALOG,
+    CLOSED_ORDER_STATUSES,
+    METHOD_NAMES,
+    MODIFIER_IDS,
+    OPEN_ORDER_STATUSES,
+    SALE_TYPES,
+    USERS,
+    money,
+    wire_datetime,
+)
+
 _T = TypeVar("_T")
-
-#: (id, name) of the payment methods receipts are paid with (API §10.3, §9.10).
-PAYMENT_METHODS: tuple[tuple[int, str], ...] = ((1, "Cash"), (2, "Card"), (3, "Bonus"))
-#: (id, name, system_type) of the sale types (API §10.12).
-SALE_TYPES: tuple[tuple[int, str, str], ...] = (
-    (1, "In", "IN"),
-    (2, "Delivery", "DELIVERY"),
-    (3, "Takeaway", "TAKEAWAY"),
-)
-USERS: tuple[str, ...] = ("Aysel", "Rashad", "Leyla", "Murad", "Nigar")
-#: unit id -> name, for ``with[]=receipt_products.product.unit``.
-UNITS: dict[int, str] = {1: "pcs", 2: "kg", 3: "portion"}
-#: station id -> (name, type, printable), for ``with[]=receipt_products.product.station``.
-STATIONS: dict[int, tuple[str, int, int]] = {1: ("Kitchen", 1, 1), 2: ("Bar", 0, 1)}
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class CatalogProduct:
-    """One sellable product; ``price`` in cents."""
-
-    id: int
-    name: str
-    type: str
-    price: int
-    barcode: str | None
-    unit_id: int
-    station_id: int
-
-
-CATALOG: tuple[CatalogProduct, ...] = tuple(
-    CatalogProduct(id=i, name=n, type=t, price=p, barcode=b, unit_id=u, station_id=s)
-    for i, (n, t, p, b, u, s) in enumerate(
-        (
-            ("Plov", "DISH", 1250, None, 3, 1),
-            ("Dolma", "DISH", 814, None, 3, 1),
-            ("Lula kebab", "DISH", 1490, None, 3, 1),
-            ("Qutab", "DISH", 350, None, 1, 1),
-            ("Shah pilaf", "DISH", 3000, None, 3, 1),
-            ("Black tea", "GOODS", 200, "4760001000011", 1, 2),
-            ("Ayran", "GOODS", 180, "4760001000028", 1, 2),
-            ("Mineral water", "GOODS", 150, "4760001000035", 1, 2),
-            ("Pakhlava", "GOODS", 95, None, 2, 2),
-            ("Lemonade", "PREPARATION", 425, None, 1, 2),
-            ("Billiards hour", "TIMER", 1000, None, 1, 2),
-        ),
-        start=1,
-    )
-)
-#: (id, name, price in cents) of the modifiers a DISH line may carry.
-MODIFICATORS: tuple[tuple[int, str, int], ...] = (
-    (1, "Extra sauce", 50),
-    (2, "No onion", 0),
-    (3, "Double meat", 400),
-    (4, "Bread basket", 120),
-)
-_MODIFIER_IDS = tuple(mod_id for mod_id, _, _ in MODIFICATORS)
-_MODIFIER_NAMES = {mod_id: name for mod_id, name, _ in MODIFICATORS}
-_MODIFIER_PRICES = {mod_id: price for mod_id, _, price in MODIFICATORS}
-OPEN_ORDER_STATUSES = ("NEW", "SCHEDULED", "IN_PROGRESS", "READY")  # API §11
-CLOSED_ORDER_STATUSES = ("COMPLETED", "COMPLETED", "COMPLETED", "PICKED_UP", "CANCELLED")
-METHOD_NAMES: dict[int, str] = dict(PAYMENT_METHODS)
-
-
-def money(cents: int) -> int | float:
-    """The wire number for ``cents``: an int when whole (``12``), else a float (``8.14``).
-
-    ``cents / 100`` is the double nearest the exact decimal (IEEE division is
-    correctly rounded), so it always prints with at most two decimals.
-    """
-    units, rest = divmod(cents, 100)
-    return units if rest == 0 else cents / 100
-
-
-def wire_datetime(moment: datetime) -> str:
-    """``YYYY-MM-DD HH:mm:ss`` (API §11); isoformat is several times faster than strftime."""
-    return moment.isoformat(" ") if not moment.microsecond else moment.isoformat(" ", "seconds")
 
 
 def spread_created_at(rng: random.Random, count: int, start: date, days: int) -> list[datetime]:
@@ -119,22 +57,6 @@ def _pick(rng: random.Random, options: Sequence[_T]) -> _T:
 def _between(rng: random.Random, low: int, high: int) -> int:
     """``rng.randint`` (inclusive bounds) without its overhead."""
     return low + int(rng.random() * (high - low + 1))
-
-
-@attrs.frozen(kw_only=True, slots=True)
-class LinePlan:
-    """The compact recipe of a receipt's line items (API §10.2).
-
-    Line dicts are big and only requests with ``with[]=receipt_products`` need
-    them, so a receipt keeps this recipe and :func:`build_lines` makes the dicts
-    on demand, identical every time.
-    """
-
-    receipt_id: int
-    stamp: str
-    discount: int  # the receipt-level discount, in cents, shared over the lines
-    items: tuple[tuple[int, int, tuple[int, ...]], ...]  # (product id, count, modifier ids)
-    cid_seed: int
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -186,7 +108,7 @@ class ReceiptFactory:
         is_open = rng.random() < self.open_ratio
         sale_type = _pick(rng, _SALE_TYPE_MIX)
         items = tuple(self._item() for _ in range(_between(rng, 1, 4)))
-        totals = self._totals(sum(_item_cents(item) for item in items), sale_type[0])
+        totals = self._totals(sum(item_cents(item) for item in items), sale_type[0])
         receipt = self._receipt(receipt_id, created_at, sale_type, totals)
         if is_open:
             _make_open(receipt, totals.total)
@@ -208,7 +130,7 @@ class ReceiptFactory:
         count = _pick(rng, (1, 1, 1, 1, 1, 1, 2, 2, 2, 3))
         # API §10.11: modifiers apply to DISH only; many dishes carry none (`[]`).
         how_many = _pick(rng, (0, 0, 1, 2)) if product.type == "DISH" else 0
-        chosen = rng.sample(_MODIFIER_IDS, how_many) if how_many else ()
+        chosen = rng.sample(MODIFIER_IDS, how_many) if how_many else ()
         return product.id, count, tuple(chosen)
 
     # --- the receipt (API §10.1) -------------------------------------------------------
@@ -347,93 +269,11 @@ class ReceiptFactory:
         return self._shift_cids[day]
 
     def _uuid(self) -> str:
-        return _uuid(self.rng)
-
-
-def build_lines(plan: LinePlan) -> list[dict[str, Any]]:
-    """The full line dicts of a receipt (every optional part included), from its recipe."""
-    rng = random.Random(plan.cid_seed)
-    lines = [_line(plan, index, item, rng) for index, item in enumerate(plan.items, start=1)]
-    _share_receipt_discount(lines, [_item_cents(item) for item in plan.items], plan)
-    return lines
-
-
-def _line(
-    plan: LinePlan, index: int, item: tuple[int, int, tuple[int, ...]], rng: random.Random
-) -> dict[str, Any]:
-    product_id, count, modifier_ids = item
-    product = CATALOG[product_id - 1]
-    subtotal = _item_cents(item)
-    meta_product, relation = _PRODUCT_PARTS[product_id]
-    return {
-        "id": plan.receipt_id * 10 + index,
-        "cid": _uuid(rng),
-        "receipt_id": plan.receipt_id,
-        "product_id": product_id,
-        "count": count,
-        "portion_size": 1,
-        "total": money(subtotal),
-        "price": money(product.price),
-        "subtotal": money(subtotal),
-        "is_gift": False,
-        "discount_type": 0,
-        "discount_value": 0,
-        "discount_rate": 0,
-        "total_discount": money(0),
-        "receipt_discount": money(0),
-        "loyalty_type": None,
-        "loyalty_value": None,
-        "cost": money(subtotal * 35 // 100),
-        "meta": {"product": meta_product},
-        "modificators": [_modificator(m, plan.receipt_id) for m in modifier_ids],
-        "product": relation,
-        "created_at": plan.stamp,
-        "updated_at": plan.stamp,
-        "deleted_at": None,
-    }
-
-
-def _item_cents(item: tuple[int, int, tuple[int, ...]]) -> int:
-    product_id, count, modifier_ids = item
-    unit = CATALOG[product_id - 1].price + sum(_MODIFIER_PRICES[m] for m in modifier_ids)
-    return unit * count
-
-
-def _uuid(rng: random.Random) -> str:
-    """A random (version 4) UUID string from a seeded stream."""
-    digits = f"{rng.getrandbits(128):032x}"
-    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:]}"
+        return seeded_uuid(self.rng)
 
 
 #: Sale type draws: 60 % dine-in, 20 % delivery, 20 % takeaway.
 _SALE_TYPE_MIX = (SALE_TYPES[0],) * 3 + (SALE_TYPES[1], SALE_TYPES[2])
-
-
-def _catalog_parts(product: CatalogProduct) -> tuple[dict[str, Any], ...]:
-    """``meta.product`` and the ``product`` relation (with ``unit`` and ``station``)."""
-    price = money(product.price)
-    station_name, station_type, printable = STATIONS[product.station_id]
-    meta = {"name": product.name, "type": product.type, "price": price, "barcode": product.barcode}
-    relation = {
-        "id": product.id,
-        "name": product.name,
-        "type": product.type,
-        "price": price,
-        "unit_id": product.unit_id,
-        "station_id": product.station_id,
-        "unit": {"id": product.unit_id, "name": UNITS[product.unit_id]},
-        "station": {
-            "id": product.station_id,
-            "name": station_name,
-            "status": 1,
-            "type": station_type,
-            "printable": printable,
-        },
-    }
-    return meta, relation
-
-
-_PRODUCT_PARTS = {product.id: _catalog_parts(product) for product in CATALOG}
 
 
 def _money_fields(totals: _Totals) -> dict[str, Any]:
@@ -475,17 +315,6 @@ def _receipt_meta(
     }
 
 
-def _modificator(mod_id: int, receipt_id: int) -> dict[str, Any]:
-    name, price = _MODIFIER_NAMES[mod_id], _MODIFIER_PRICES[mod_id]
-    return {
-        "id": receipt_id * 100 + mod_id,
-        "modificator_id": mod_id,
-        "name": name,
-        "count": 1,
-        "price": money(price),
-    }
-
-
 def _pick_discount(rng: random.Random, subtotal: int) -> _Discount:
     draw = rng.random()
     if draw < 0.1:
@@ -494,22 +323,6 @@ def _pick_discount(rng: random.Random, subtotal: int) -> _Discount:
     if draw < 0.2:
         return _Discount(kind=2, rate=0, cents=min(subtotal // 2, _pick(rng, (100, 200, 500))))
     return _Discount(kind=0, rate=0, cents=0)
-
-
-def _share_receipt_discount(
-    lines: list[dict[str, Any]], line_cents: list[int], plan: LinePlan
-) -> None:
-    """Spread the receipt discount over the lines; the last line takes the rounding rest."""
-    discount = plan.discount
-    if not discount:
-        return
-    subtotal = sum(line_cents)
-    left = discount
-    for position, (line, cents) in enumerate(zip(lines, line_cents, strict=True)):
-        share = left if position == len(lines) - 1 else discount * cents // subtotal
-        left -= share
-        line["receipt_discount"] = money(share)
-        line["total"] = money(cents - share)
 
 
 def _split_payment(total: int, rng: random.Random) -> list[tuple[int, int]]:

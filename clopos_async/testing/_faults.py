@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Literal
+from typing import Literal, TypedDict
 
 import attrs
 
@@ -67,13 +67,89 @@ def _headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return dict(headers or {})
 
 
+class FaultOptions(TypedDict, total=False):
+    """The keyword arguments of ``SandboxServer.fault`` after ``path``: ``Fault``'s own."""
+
+    method: str
+    attempts: Iterable[int] | None
+    status: int | None
+    error: str | None
+    message: str | None
+    headers: Mapping[str, str] | None
+    delay: float
+    reset: ResetWhen | None
+    malformed: bool
+    success_false: bool
+    expire_token: bool
+    text: str | None
+    apply: bool
+
+
 @attrs.define(kw_only=True, eq=False)
 class Fault:
-    """One scripted misbehaviour. Mutable on purpose: it counts what it matched.
+    """One scripted misbehaviour of the sandbox; mutable on purpose: it counts what it matched.
 
-    ``matched`` counts requests with this fault's method and path since it was
-    added; ``hits`` counts the ones it fired on. Bad arguments raise
-    ``ClientValueError`` when the fault is made.
+    ``SandboxServer.fault(path, **options)`` makes one and adds it to the sandbox's
+    ``FaultPlan``. A fault matches requests by ``method`` and by the fnmatch pattern
+    ``path`` on the path under the API root; ``attempts`` picks the 1-based ordinals,
+    counted over the requests matching this fault since it was added, on which it
+    fires. When it fires, ``delay`` seconds pass first, then at most one outcome:
+    ``status``, ``reset``, ``malformed``, ``success_false`` or ``expire_token``. With
+    none of them the request is only delayed. The first registered fault that fires wins.
+
+    ``status`` and ``success_false`` stand in for the endpoint, not the gateway
+    (API §7): on authenticated routes the request still passes routing, tier 2, the
+    token check (no valid token: the usual 401, not the fault) and tier 3 first; the
+    injected answer then gets the ``RateLimit-*`` headers (``headers`` given here win)
+    and, when it is an error, counts as a failed request for tier 2. A fault fires and
+    counts an attempt even when the gateway rejects the request. On ``POST /auth`` the
+    injected answer is sent as it is.
+
+    Attributes:
+        path: An fnmatch pattern on the path under the API root (``"/receipts/*/close"``).
+        method: The HTTP method it matches (any case), or ``"*"`` for any.
+        attempts: The 1-based attempt numbers it fires on; None: every matching request.
+        status: Answer with this HTTP error (400-599) in the envelope ``{success: false,
+            error, message}``; a 429 says ``RateLimit-Remaining: 0``, ``RateLimit-Reset``
+            and ``Retry-After: 1``.
+        error: The envelope's ``error`` slug; None: a slug for the status.
+        message: The envelope's ``message``; None: a default for the status.
+        headers: Headers added to the answer.
+        delay: Seconds to wait before the outcome (or before the real answer).
+        reset: ``"before"``: drop the connection, the endpoint never runs; ``"after"``:
+            the endpoint runs (a close IS applied), then the connection drops unanswered.
+        malformed: The endpoint runs; the answer is HTTP 200 with a body that is not JSON.
+        success_false: Answer HTTP 200 ``{success: false, error, message}``.
+        expire_token: Expire every token, then handle the request.
+        text: With ``status``: the body, as ``text/plain``, instead of the envelope (a
+            proxy's error page).
+        apply: Run the endpoint first, on arrival (an order IS created); only then come
+            the delay and the outcome: an injected ``status`` after the change ("502
+            after apply"), or the real answer, late. Not with ``reset``.
+        matched: Requests with this method and path since it was added.
+        hits: Requests it fired on.
+
+    Args:
+        path: As the attribute (required).
+        method: As the attribute; ``"*"`` by default.
+        attempts: Any iterable of ints >= 1 (kept as a frozenset), or None.
+        status: As the attribute.
+        error: As the attribute.
+        message: As the attribute.
+        headers: Any mapping (copied), or None.
+        delay: As the attribute; 0 by default.
+        reset: As the attribute.
+        malformed: As the attribute.
+        success_false: As the attribute.
+        expire_token: As the attribute.
+        text: As the attribute.
+        apply: As the attribute.
+        matched: The starting count; leave it 0.
+        hits: The starting count; leave it 0.
+
+    Raises:
+        ClientValueError: A field is not allowed (named with its value), or more than
+            one outcome is given.
     """
 
     path: str
@@ -115,10 +191,26 @@ class Fault:
             )
 
     def matches(self, method: str, path: str) -> bool:
+        """Whether a request is one this fault counts.
+
+        Args:
+            method: The request's method, upper case.
+            path: Its path under the API root.
+
+        Returns:
+            True when the method and the path pattern match.
+        """
         return (self.method in ("*", method)) and fnmatch.fnmatchcase(path, self.path)
 
     def status_reply(self, rate_limit: int) -> Reply:
-        """The error envelope for an injected ``status`` (API §6.1)."""
+        """The error envelope for an injected ``status`` (API §6.1).
+
+        Args:
+            rate_limit: The ``RateLimit-Limit`` an injected 429 announces.
+
+        Returns:
+            The reply; ``headers`` win over the defaults.
+        """
         status = self.status or 500
         if self.text is not None:  # a proxy's or framework's page, not the API's envelope
             plain = Reply(status=status, body=self.text.encode(), headers=_TEXT_PLAIN)
@@ -139,7 +231,11 @@ class Fault:
         return reply.with_headers(self.headers)
 
     def success_false_reply(self) -> Reply:
-        """HTTP 200 with ``success: false`` (API §6.1: branch on success, not status)."""
+        """HTTP 200 with ``success: false`` (API §6.1: branch on success, not status).
+
+        Returns:
+            The reply, with ``headers`` added.
+        """
         message = self.message or "Rejected with HTTP 200 (injected)"
         reply = error_reply(200, self.error or "invalid_parameter", message)
         return reply.with_headers(self.headers)
@@ -168,19 +264,39 @@ def _check_delay(delay: object) -> None:
 
 
 class FaultPlan:
-    """The ordered faults of a sandbox; the first one that fires on a request wins."""
+    """The ordered faults of a sandbox; the first one that fires on a request wins.
+
+    ``sandbox.faults`` is one; iterate it for the faults, ``len()`` for their number.
+    """
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
 
     def add(self, fault: Fault) -> Fault:
+        """Register ``fault`` after the others.
+
+        Args:
+            fault: The fault to add.
+
+        Returns:
+            The same fault.
+        """
         self._faults.append(fault)
         return fault
 
     def remove(self, fault: Fault) -> None:
+        """Unregister ``fault``.
+
+        Args:
+            fault: A fault added earlier.
+
+        Raises:
+            ValueError: It is not in the plan.
+        """
         self._faults.remove(fault)
 
     def clear(self) -> None:
+        """Unregister every fault."""
         self._faults.clear()
 
     def __iter__(self) -> Iterator[Fault]:
@@ -190,7 +306,15 @@ class FaultPlan:
         return len(self._faults)
 
     def match(self, method: str, path: str) -> Fault | None:
-        """Count this request on every matching fault; return the first that fires."""
+        """Count this request on every matching fault; return the first that fires.
+
+        Args:
+            method: The request's method, upper case.
+            path: Its path under the API root.
+
+        Returns:
+            The fault that fires (its ``hits`` counted), or None.
+        """
         fired: Fault | None = None
         for fault in self._faults:
             if not fault.matches(method, path):
@@ -203,5 +327,6 @@ class FaultPlan:
         return fired
 
     def reset_hits(self) -> None:
+        """Set every fault's ``hits`` back to 0 (``matched`` keeps counting attempts)."""
         for fault in self._faults:
             fault.hits = 0

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from clopos_async.testing._log import CloseRecord
+from clopos_async.testing._log import StateChange
 from clopos_async.testing._query import parse_includes, parse_receipt_list
 from clopos_async.testing._rules import (
     apply_close,
@@ -51,11 +51,11 @@ class ReceiptsEndpoints:
     def __init__(
         self,
         store: ReceiptStore,
-        closes: list[CloseRecord],
+        changes: list[StateChange],
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.store = store
-        self.closes = closes
+        self.changes = changes  # the sandbox's one log: every close and patch applied
         self._now = now  # venue local time, naive, like the API's timestamps
 
     def list(self, call: Call, raw_id: str | None) -> Reply:
@@ -74,6 +74,9 @@ class ReceiptsEndpoints:
         changes = parse_patch_body(call.body)
         receipt = apply_patch(self.store.wire(receipt_id), changes, self._now())
         self.store.replace(receipt_id, receipt)
+        self.changes.append(
+            StateChange(resource="receipts", action="update", id=receipt_id, detail=dict(changes))
+        )
         return object_reply(call, self.store.wire_bytes(receipt_id))
 
     def close(self, call: Call, raw_id: str | None) -> Reply:
@@ -85,12 +88,12 @@ class ReceiptsEndpoints:
         closed_at = check_close(receipt, order, now)
         apply_close(receipt, order.payment_methods, closed_at, now)
         self.store.replace(receipt_id, receipt)
-        self.closes.append(
-            CloseRecord(
-                receipt_id=receipt_id,
-                payment_methods=[dict(method) for method in receipt["payment_methods"]],
-                closed_at=receipt["closed_at"],
-            )
+        stored = {
+            "payment_methods": [dict(method) for method in receipt["payment_methods"]],
+            "closed_at": receipt["closed_at"],
+        }
+        self.changes.append(
+            StateChange(resource="receipts", action="close", id=receipt_id, detail=stored)
         )
         data: dict[str, Any] = {
             "id": receipt_id,

@@ -31,7 +31,21 @@ def _positive_float(instance: object, attribute: attrs.Attribute[float], value: 
 
 @attrs.frozen(slots=True)
 class RateTier:
-    """One rate-limit tier: ``requests`` per sliding ``window`` seconds (API §7)."""
+    """One rate-limit tier of the sandbox: ``requests`` per sliding ``window`` (API §7).
+
+    ``RateTier(40, 1.0)`` admits 40 requests in any 1 s; one more gets 429.
+
+    Args:
+        requests: The budget, an int >= 1.
+        window: The window's length in seconds (> 0); 60 by default.
+
+    Attributes:
+        requests: The budget, an int >= 1.
+        window: The window's length in seconds.
+
+    Raises:
+        ClientValueError: ``requests`` or ``window`` is not allowed.
+    """
 
     requests: int = attrs.field(validator=_positive_int)
     window: float = attrs.field(default=60.0, validator=_positive_float)

@@ -2,7 +2,7 @@
 
 One job: keep the orders, answer ``GET /orders`` (status, date range, sort 1/-1,
 ``with[N]`` customer/receipt, filters), ``GET|PUT /orders/{id}`` and ``POST /orders``,
-and record every state change in ``changes`` so tests count duplicates.
+and log every state change in the sandbox's ``changes`` so tests count duplicates.
 ``accept`` plays the POS: PENDING -> RECEIVED, which opens a receipt (API §9.11
 "RECEIVED orders automatically become open receipts").
 
@@ -20,13 +20,13 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
-import attrs
 import orjson
 
 from clopos_async._api._endpoints import ORDER, ORDERS
 from clopos_async.testing._collections import pagination_reply, parse_list_query
-from clopos_async.testing._data import SALE_TYPES
+from clopos_async.testing._log import StateChange
 from clopos_async.testing._query import invalid
+from clopos_async.testing._reference import SALE_TYPES
 from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._wire import Call, Rejected, Reply, object_reply
 
@@ -43,15 +43,6 @@ CUSTOMERS: dict[int, dict[str, Any]] = {
 }  # fmt: skip
 
 
-@attrs.frozen(kw_only=True, slots=True)
-class OrderChange:
-    """One state change of an order: ``created``, ``cancelled`` or ``accepted``."""
-
-    order_id: int
-    kind: str
-    order_number: str | None
-
-
 def iso(moment: datetime) -> str:
     """ISO 8601 with microseconds and ``Z`` (API §10.4)."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -64,11 +55,17 @@ def _failed(message: str) -> Rejected:
 class OrdersEndpoints:
     """The orders of one sandbox and the routes that serve them."""
 
-    def __init__(self, receipts: ReceiptStore, *, now: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        receipts: ReceiptStore,
+        changes: list[StateChange],
+        *,
+        now: Callable[[], datetime] | None = None,
+    ):
         self._receipts = receipts
         self._now = now or (lambda: datetime.now(timezone.utc))
         self._rows: dict[int, dict[str, Any]] = {}
-        self.changes: list[OrderChange] = []
+        self._changes = changes  # the sandbox's one log: created, cancelled, accepted
         #: Which documented create answer ``POST /orders`` gives (API §15 item 19).
         self.create_shape: CreateShape = "payload"
         self._seed()
@@ -139,8 +136,7 @@ class OrdersEndpoints:
         self._receipts.replace(receipt_id, receipt)
         row.update(status="RECEIVED", receipt_id=receipt_id, receive_user_id=1,
                    receive_terminal_id=1, updated_at=iso(self._now()))  # fmt: skip
-        self.changes.append(OrderChange(order_id=order_id, kind="accepted",
-                                        order_number=row["order_number"]))  # fmt: skip
+        self._changed(row, "accept", detail={"receipt_id": receipt_id})
         return receipt_id
 
     # --- routes ------------------------------------------------------------------------
@@ -165,8 +161,7 @@ class OrdersEndpoints:
     def create(self, call: Call, raw_id: str | None) -> Reply:
         body = parse_create_body(call.body)
         row = self._insert(body, self._now())
-        self.changes.append(OrderChange(order_id=row["id"], kind="created",
-                                        order_number=row["order_number"]))  # fmt: skip
+        self._changed(row, "create")
         if self.create_shape == "order":
             return object_reply(call, orjson.dumps(row), message="Order created")
         brief = {k: row[k] for k in ("id", "venue_id", "created_at", "updated_at")}
@@ -185,9 +180,15 @@ class OrdersEndpoints:
             if row["status"] != "PENDING":
                 raise _failed("Status is not allowed")
             row.update(status="IGNORE", updated_at=iso(self._now()))
-            self.changes.append(OrderChange(order_id=row["id"], kind="cancelled",
-                                            order_number=row["order_number"]))  # fmt: skip
+            self._changed(row, "cancel")
         return object_reply(call, orjson.dumps(row))
+
+    def _changed(
+        self, row: dict[str, Any], action: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        change = StateChange(resource="orders", action=action, id=row["id"],
+                             key=row["order_number"], detail=detail or {})  # fmt: skip
+        self._changes.append(change)
 
     def _known(self, raw_id: str | None) -> dict[str, Any]:
         if raw_id and raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19:

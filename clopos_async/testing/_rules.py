@@ -17,7 +17,7 @@ import attrs
 import orjson
 
 from clopos_async._api._endpoints import RECEIPT_ORDER_STATUSES
-from clopos_async.testing._data import wire_datetime
+from clopos_async.testing._reference import wire_datetime
 from clopos_async.testing._wire import Rejected
 
 #: API §9.12: the only receipt fields PATCH may change, and the order statuses of §11.

@@ -1,57 +1,52 @@
 """``SandboxServer``: an in-process Clopos Open API v2 simulator on aiohttp.web (DESIGN §4).
 
-One job: run the simulated API on a loopback port, apply the scripted fault plan
-and latency around the gateway, and expose the state and hooks tests assert on.
+One job: build the simulated API, run it on a loopback port and expose the state and
+hooks tests assert on. How one request is answered is in ``_serving.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import hashlib
-import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import attrs
-import orjson
 import yarl
 from aiohttp import web
 
 from clopos_async._config import Credentials
-from clopos_async._errors import ClientValueError
-from clopos_async.testing._arguments import check, check_arguments, check_tiers, is_int
+from clopos_async.testing._arguments import (
+    check,
+    check_arguments,
+    check_tiers,
+    is_seconds,
+)
 from clopos_async.testing._basics import basic_collections
 from clopos_async.testing._catalog import stations
-from clopos_async.testing._collections import Routed
-from clopos_async.testing._customers import StateChange, customer_collections
-from clopos_async.testing._data import wire_datetime
+from clopos_async.testing._collections import Collection, Routed
+from clopos_async.testing._customers import customer_collections
 from clopos_async.testing._edge import (
     API_ROOT,
-    call_of,
-    drop_connection,
-    outside_root,
-    relative_path,
-    response,
 )
-from clopos_async.testing._faults import Fault, FaultPlan, ResetWhen
+from clopos_async.testing._faults import Fault, FaultOptions, FaultPlan
 from clopos_async.testing._gateway import Gateway
 from clopos_async.testing._handlers import ReceiptsEndpoints
 from clopos_async.testing._limits import RateTier
-from clopos_async.testing._log import CloseRecord, LoggedRequest, logged_headers
+from clopos_async.testing._log import CloseRecord, LoggedRequest, StateChange, closes_in
 from clopos_async.testing._menu import menu_collections
 from clopos_async.testing._orders import OrdersEndpoints
-from clopos_async.testing._query import INCLUDES
-from clopos_async.testing._rules import apply_close, parse_close_body, parse_wire_datetime
+from clopos_async.testing._pos import SandboxData
+from clopos_async.testing._serving import Hook, Pipeline
 from clopos_async.testing._stock import StockOperationsRoute
-from clopos_async.testing._store import ReceiptStore, next_moments
+from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._tokens import TokenIssuer
-from clopos_async.testing._wire import Call, Rejected, Reply, error_reply
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs is 3.12+
+
     from clopos_async._client import CloposClient
 
 DEFAULT_START = date(2025, 8, 1)
@@ -60,12 +55,6 @@ DEFAULT_FLOOD_LIMIT = RateTier(600)  # tier 2: 600 failed requests a minute per 
 DEFAULT_TENANT_LIMIT = RateTier(300)  # tier 3: 300 requests a minute per integrator:brand
 _SHUTDOWN_TIMEOUT = 0.5  # seconds stop() waits for handlers still sleeping on faults
 _MAX_BODY = 8 * 1024 * 1024
-
-logger = logging.getLogger(__name__)
-
-#: A test's hook on served requests: (method, path under the API root, query) -> None.
-#: It may be a coroutine function (a ``before`` hook that sleeps delays that request).
-Hook = Callable[[str, str, Mapping[str, str]], Awaitable[None] | None]
 
 
 def _sandbox_credentials(seed: int) -> Credentials:
@@ -78,24 +67,52 @@ def _sandbox_credentials(seed: int) -> Credentials:
     )
 
 
-class SandboxServer:
+def _collections(changes: list[StateChange]) -> dict[str, Collection]:
+    """The small resources, by name; customer creates are logged in ``changes``."""
+    collections = {"stations": stations(), **basic_collections()}  # from the facts
+    collections.update(menu_collections())
+    collections.update(customer_collections(changes))
+    return collections
+
+
+class SandboxServer(SandboxData):
     """A running simulation of the Clopos Open API v2 on ``host:port``.
 
     ``async with SandboxServer(receipts=500) as sandbox:`` starts it; point a client
     at ``sandbox.base_url`` with ``sandbox.credentials`` (or use ``sandbox.client()``).
 
-    Receipts are seeded (``seed``): ids 1..N ascending with ``created_at``, spread
-    over ``days`` days from ``start`` between 08:00 and 22:00, ``open_ratio`` of
-    them open. Tokens live ``token_ttl`` seconds. ``latency`` (settable at any
-    time) delays every answer. Each rate-limit tier (API §7) is a ``RateTier`` or
-    ``None`` to switch it off; its windows run on ``clock`` (inject a test clock to
-    simulate minutes of pacing instantly). Only paths under ``/open-api/v2`` are served: any
-    other path gets 404 ``not_found``, so a client with a wrong ``base_url`` fails.
+    Only paths under ``/open-api/v2`` are served: any other path gets 404
+    ``not_found``, so a client with a wrong ``base_url`` fails. Tests read ``log``,
+    ``changes`` (``closes`` and ``changes_to()`` are views of it), ``max_in_flight``
+    and ``issued_tokens``.
 
-    Attributes tests read: ``log`` (every request, in order of arrival),
-    ``closes`` (every close applied by ``POST /receipts/{id}/close``), ``changes``
-    (every create applied, e.g. by ``POST /customers``),
-    ``max_in_flight``, ``faults`` and ``issued_tokens``.
+    Args:
+        receipts: How many receipts to seed: ids 1..N ascending with ``created_at``.
+        seed: The random seed of the data (and of the credentials).
+        start: The first day receipts are created on.
+        days: Over how many days from ``start`` they spread (08:00-22:00).
+        token_ttl: Seconds a token issued by ``POST /auth`` lives.
+        latency: Seconds every answer is delayed by (settable later as ``latency``).
+        auth_limit: Tier 1 (``/auth`` per client IP, API §7), or None for no limit.
+        flood_limit: Tier 2 (failed requests per client IP), or None.
+        tenant_limit: Tier 3 (requests per integrator and brand), or None.
+        open_ratio: The share of seeded receipts left open (0 to 1).
+        host: The address to listen on.
+        port: The port to listen on; 0 picks a free one.
+        clock: The monotonic clock of the rate windows and of ``log``'s times (inject
+            a test clock, with the client's, to simulate minutes of pacing instantly).
+
+    Attributes:
+        host: The address it listens on.
+        port: The port asked for (``base_url`` has the one picked).
+        credentials: The ``Credentials`` its ``POST /auth`` accepts.
+        faults: The ``FaultPlan`` that ``fault()`` adds to.
+        changes: Every write applied, in order (``StateChange``).
+        orders: The orders store (``ids()``, ``row()``, ``create_shape``).
+        stock: The ``GET /receipts/{id}/stock-operations`` route (``operations()``).
+
+    Raises:
+        ClientValueError: An argument is not allowed (named with its value).
     """
 
     def __init__(
@@ -119,31 +136,34 @@ class SandboxServer:
         check_tiers(auth_limit=auth_limit, flood_limit=flood_limit, tenant_limit=tenant_limit)
         self.host = host
         self.port = port
-        self.latency = latency
         self.credentials = _sandbox_credentials(seed)
         self.faults = FaultPlan()
-        self.closes: list[CloseRecord] = []
-        self.log: list[LoggedRequest] = []
-        self.max_in_flight = 0
-        self._in_flight = 0
-        self._tenant_requests = (tenant_limit or DEFAULT_TENANT_LIMIT).requests
+        self.changes: list[StateChange] = []  # every write applied, in order
         self._store = ReceiptStore.generate(
             receipts=receipts, seed=seed, start=start, days=days, open_ratio=open_ratio
         )
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
-        receipts_api = ReceiptsEndpoints(self._store, self.closes)
-        tiers = (auth_limit, flood_limit, tenant_limit)
-        self._collections = {"stations": stations(), **basic_collections()}  # from the facts
-        self._collections.update(menu_collections())
-        self.changes: list[StateChange] = []  # every customer create applied, in order
-        self._collections.update(customer_collections(self.changes))
-        self.orders = OrdersEndpoints(self._store)  # .changes, .accept(), .create_shape
+        self._collections = _collections(self.changes)
+        self.orders = OrdersEndpoints(self._store, self.changes)  # .accept(), .create_shape
         self.stock = StockOperationsRoute(self._store)
-        routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
-        self._gateway = Gateway(self._issuer, receipts_api, *tiers, collections=routes, clock=clock)
+        self._pipeline = Pipeline(
+            self._gateway((auth_limit, flood_limit, tenant_limit), clock),
+            self.faults,
+            expire_tokens=self.expire_tokens,
+            tenant_requests=(tenant_limit or DEFAULT_TENANT_LIMIT).requests,
+            latency=latency,
+            clock=clock,
+        )
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
-        self._hooks: dict[str, list[Hook]] = {"before": [], "after": []}
+
+    def _gateway(self, tiers: tuple[RateTier | None, ...], clock: Callable[[], float]) -> Gateway:
+        """The gateway in front of every route: tokens and the three tiers (API §7)."""
+        receipts_api = ReceiptsEndpoints(self._store, self.changes)
+        routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
+        auth, flood, tenant = tiers
+        return Gateway(self._issuer, receipts_api, auth, flood, tenant, collections=routes,
+                       clock=clock)  # fmt: skip
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -160,11 +180,15 @@ class SandboxServer:
         await self.stop()
 
     async def start(self) -> None:
-        """Listen on ``host:port`` (port 0 picks a free one). Starting twice is a no-op."""
+        """Listen on ``host:port`` (port 0 picks a free one). Starting twice is a no-op.
+
+        Raises:
+            OSError: The address cannot be bound.
+        """
         if self._runner is not None:
             return
         app = web.Application(client_max_size=_MAX_BODY)
-        app.router.add_route("*", "/{tail:.*}", self._serve)
+        app.router.add_route("*", "/{tail:.*}", self._pipeline.serve)
         runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_TIMEOUT
         )
@@ -186,13 +210,29 @@ class SandboxServer:
 
     @property
     def base_url(self) -> str:
-        """``http://host:port/open-api/v2``; only while the server runs."""
+        """``http://host:port/open-api/v2``; only while the server runs.
+
+        Raises:
+            RuntimeError: The server is not running.
+        """
         if self._base_url is None or self._runner is None:
             raise RuntimeError("the SandboxServer is not running: use `async with` or start()")
         return self._base_url
 
     def client(self, **kwargs: Any) -> CloposClient:
-        """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set)."""
+        """A ``CloposClient`` for this sandbox (``base_url`` and ``credentials`` set).
+
+        Args:
+            **kwargs: Other ``CloposClient`` arguments (``retry=``, ``clock=``...); they
+                win over the two set here.
+
+        Returns:
+            A new client; close it (``async with``) when done.
+
+        Raises:
+            RuntimeError: The server is not running.
+            ClientValueError: A keyword argument is not allowed.
+        """
         # Imported here: the client package imports this one's siblings at import time.
         from clopos_async._client import CloposClient
 
@@ -200,165 +240,71 @@ class SandboxServer:
         options.update(kwargs)
         return CloposClient(**options)
 
+    # --- what tests read -------------------------------------------------------------
+
+    @property
+    def log(self) -> list[LoggedRequest]:
+        """Every request received, in order of arrival (status 0 until answered)."""
+        return self._pipeline.log
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests handled at once since start (or ``reset_stats``)."""
+        return self._pipeline.max_in_flight
+
+    @property
+    def latency(self) -> float:
+        """Seconds every answer is delayed by; settable at any time."""
+        return self._pipeline.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        check("latency", seconds, is_seconds(seconds), "a number of seconds >= 0")
+        self._pipeline.latency = seconds
+
     # --- fault plan --------------------------------------------------------------------
 
-    def fault(
-        self,
-        path: str,
-        *,
-        method: str = "*",
-        attempts: Iterable[int] | None = None,
-        status: int | None = None,
-        error: str | None = None,
-        message: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        delay: float = 0.0,
-        reset: ResetWhen | None = None,
-        malformed: bool = False,
-        success_false: bool = False,
-        expire_token: bool = False,
-        text: str | None = None,
-        apply: bool = False,
-    ) -> Fault:
-        """Script a misbehaviour; returns the :class:`Fault` (its ``hits`` count firings).
+    def fault(self, path: str, **options: Unpack[FaultOptions]) -> Fault:
+        """Script a misbehaviour of the requests matching ``path``; see ``Fault`` for how.
 
-        The fault matches requests by ``method`` (``"*"`` for any) and by the fnmatch
-        pattern ``path`` on the path under the API root (``"/receipts/*/close"``).
-        ``attempts`` picks the 1-based ordinals, counted over the requests matching
-        this fault since it was added, on which it fires (``None``: every one). When
-        it fires, ``delay`` seconds pass first, then one outcome:
+        ``sandbox.fault("/receipts/*/close", method="POST", attempts=[1], reset="after")``
+        drops the connection after the first close was applied.
 
-        - ``status``: that HTTP error with the envelope ``{success: false, error,
-          message}`` (``error`` defaults to a slug for the status; a 429 says
-          ``RateLimit-Remaining: 0``, ``RateLimit-Reset`` and ``Retry-After: 1``);
-          with ``text`` the body is that text as ``text/plain`` instead (with
-          ``apply=True``, below, it replaces an answer the endpoint already made: a 502
-          from a proxy after the upstream wrote);
-        - ``reset="before"``: the connection drops and the endpoint never runs;
-        - ``reset="after"``: the endpoint runs (a close IS applied), then the
-          connection drops without the answer;
-        - ``malformed``: the endpoint runs, the answer is HTTP 200 with a body that
-          is not JSON;
-        - ``success_false``: HTTP 200 ``{success: false, error, message}``;
-        - ``expire_token``: every token expires, then the request is handled.
+        Args:
+            path: An fnmatch pattern on the path under the API root.
+            **options: The other fields of ``Fault``: ``method``, ``attempts``,
+                ``status``, ``error``, ``message``, ``headers``, ``delay``, ``reset``,
+                ``malformed``, ``success_false``, ``expire_token``, ``text``, ``apply``.
 
-        With ``apply=True`` the endpoint runs first, on arrival (an order IS created),
-        and only then come the delay and the outcome: an injected ``status`` after
-        the change ("502 after apply"), or the real answer, late.
+        Returns:
+            The registered ``Fault``; its ``hits`` count the requests it fired on.
 
-        With none of them the request is only delayed. ``headers`` are added to the
-        answer. The first registered fault that fires wins.
-
-        ``status`` and ``success_false`` stand in for the endpoint, not the gateway
-        (API §7): on authenticated routes the request still passes routing, tier 2,
-        the token check (no valid token: the usual 401, not the fault) and tier 3
-        first; the injected answer then gets the ``RateLimit-*`` headers (``headers``
-        given here win) and, when it is an error, counts as a failed request for
-        tier 2. A fault fires and counts an attempt even when the gateway rejects the
-        request. On ``POST /auth`` the injected answer is sent as it is.
+        Raises:
+            ClientValueError: An option is not allowed, or more than one outcome is given.
         """
-        fault = Fault(
-            path=path,
-            method=method,
-            attempts=attempts,
-            status=status,
-            error=error,
-            message=message,
-            headers=headers,
-            delay=delay,
-            reset=reset,
-            malformed=malformed,
-            success_false=success_false,
-            expire_token=expire_token,
-            text=text,
-            apply=apply,
-        )
-        return self.faults.add(fault)
+        return self.faults.add(Fault(path=path, **options))
 
     # --- state and hooks ---------------------------------------------------------------
 
     def on_request(self, *, before: Hook | None = None, after: Hook | None = None) -> None:
         """Run test hooks around each request under the API root.
 
-        ``before`` runs ahead of handling the request, ``after`` once its answer is built
-        (the data changes it makes are seen by later requests only). Hooks get
-        ``(method, path, query)`` with ``path`` relative to the API root, so a test can
-        delay page 2 (an async ``before`` that sleeps) or add receipts right after page 3
-        was served (an ``after`` calling ``add_receipts``).
+        Hooks get ``(method, path, query)`` with ``path`` relative to the API root, so a
+        test can delay page 2 (an async ``before`` that sleeps) or add receipts right
+        after page 3 was served (an ``after`` calling ``add_receipts``).
+
+        Args:
+            before: Runs ahead of handling the request (may be a coroutine function).
+            after: Runs once its answer is built; the data changes it makes are seen
+                by later requests only.
         """
         for when, hook in (("before", before), ("after", after)):
             if hook is not None:
-                self._hooks[when].append(hook)
-
-    def add_receipts(self, n: int, *, created_at: datetime | None = None) -> list[int]:
-        """Create ``n`` receipts; by default after the newest one, one second apart."""
-        check("n", n, is_int(n) and n >= 0, "an int >= 0")
-        ok = created_at is None or (isinstance(created_at, datetime) and created_at.tzinfo is None)
-        check("created_at", created_at, ok, "a naive datetime (venue local time) or None")
-        moments = next_moments(self._store.newest_created_at(), n, created_at)
-        return self._store.add(moments)
-
-    def receipt(self, receipt_id: int, *, include: Iterable[str] = ()) -> dict[str, Any]:
-        """The receipt's current wire dict (a deep copy), with ``include`` relations."""
-        self._require_receipt(receipt_id)
-        wanted = frozenset(include)
-        unknown = sorted(wanted - set(INCLUDES))
-        check("include", unknown, not unknown, f"relations among {', '.join(INCLUDES)}")
-        return dict(orjson.loads(self._store.wire_bytes(receipt_id, wanted)))
-
-    def rows(self, resource: str) -> list[dict[str, Any]]:
-        """The wire dicts (copies) of a small resource, in id order: ``rows("stations")``."""
-        check(
-            "resource",
-            resource,
-            resource in self._collections,
-            f"one of {sorted(self._collections)}",
-        )
-        return self._collections[resource].rows()
-
-    def receipt_ids(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        status: int | None = None,
-    ) -> list[int]:
-        """Ascending ids created in the inclusive day range, with ``status`` if given."""
-        return self._store.ids(date_from=date_from, date_to=date_to, status=status)
-
-    def close_directly(
-        self,
-        receipt_id: int,
-        payment_methods: list[dict[str, Any]],
-        closed_at: str | None = None,
-    ) -> None:
-        """Close a receipt as "someone else" would (the POS): not recorded in ``closes``."""
-        self._require_receipt(receipt_id)
-        now = datetime.now()
-        try:
-            order = parse_close_body(orjson.dumps({"payment_methods": payment_methods}))
-            moment = now if closed_at is None else parse_wire_datetime(closed_at, "closed_at")
-        except Rejected as rejected:
-            raise ClientValueError(f"close_directly({receipt_id}): {rejected.message}") from None
-        receipt = apply_close(self._store.wire(receipt_id), order.payment_methods, moment, now)
-        self._store.replace(receipt_id, receipt)
-
-    def touch(self, receipt_id: int, *, at: datetime | None = None) -> None:
-        """Move a receipt's ``updated_at`` to ``at`` (naive venue time; default now).
-
-        A change as the POS would make it, for change-feed tests (``receipts.watch``).
-        """
-        self._require_receipt(receipt_id)
-        ok = at is None or (isinstance(at, datetime) and at.tzinfo is None)
-        check("at", at, ok, "a naive datetime (venue local time) or None")
-        receipt = self._store.wire(receipt_id)
-        moment = datetime.now() if at is None else at
-        receipt["updated_at"] = wire_datetime(moment.replace(microsecond=0))
-        self._store.replace(receipt_id, receipt)
+                self._pipeline.hooks[when].append(hook)
 
     @property
     def echo_secrets(self) -> bool:
-        """When True, 401s quote what was sent.
+        """When True, 401s quote what was sent; settable.
 
         That is the ``client_secret`` of a refused ``/auth`` and the ``x-token`` of a
         refused request (some real gateways do; issue 9 item 8).
@@ -379,146 +325,47 @@ class SandboxServer:
         self._issuer.expire_all()
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
-        """Logged requests with ``method`` (any case) and a path matching fnmatch ``path``."""
+        """The logged requests with ``method`` and a path matching ``path``, in order.
+
+        Args:
+            method: An HTTP method (any case); None: any.
+            path: An fnmatch pattern on the path under the API root; None: any.
+
+        Returns:
+            The matching ``log`` entries.
+        """
         wanted = None if method is None else method.upper()
         return [
             entry
-            for entry in self.log
+            for entry in self._pipeline.log
             if (wanted is None or entry.method == wanted)
             and (path is None or fnmatch.fnmatchcase(entry.path, path))
         ]
 
+    @property
+    def closes(self) -> list[CloseRecord]:
+        """Every close applied by ``POST /receipts/{id}/close``, in order (from ``changes``)."""
+        return closes_in(self.changes)
+
+    def changes_to(self, resource: str, action: str | None = None) -> list[StateChange]:
+        """The ``changes`` to one resource, in order: ``changes_to("orders", "create")``.
+
+        Args:
+            resource: ``"receipts"``, ``"customers"`` or ``"orders"``.
+            action: Only changes with this action (``"close"``, ``"create"``...); None: all.
+
+        Returns:
+            The matching ``StateChange`` entries.
+        """
+        return [
+            change
+            for change in self.changes
+            if change.resource == resource and (action is None or change.action == action)
+        ]
+
     def reset_stats(self) -> None:
-        """Clear ``log``, ``closes``, ``max_in_flight`` and fault hit counts (not data)."""
-        self.log.clear()
-        self.closes.clear()
-        self.orders.changes.clear()
-        self.max_in_flight = self._in_flight
+        """Clear ``log``, ``changes``, ``max_in_flight`` and fault hit counts (not data)."""
+        self._pipeline.log.clear()
+        self.changes.clear()
+        self._pipeline.max_in_flight = self._pipeline.in_flight
         self.faults.reset_hits()
-
-    def _require_receipt(self, receipt_id: int) -> None:
-        if receipt_id not in self._store:
-            raise ClientValueError(
-                f"receipt_id={receipt_id!r} is not allowed: no such receipt in this sandbox"
-            )
-
-    # --- serving -----------------------------------------------------------------------
-
-    async def _serve(self, request: web.Request) -> web.StreamResponse:
-        self._in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self._in_flight)
-        relative = relative_path(request.path)
-        call = call_of(request, request.path if relative is None else relative)
-        entry = self._arrived(call)
-        status = 0
-        try:
-            call = attrs.evolve(call, body=await request.read())
-            reply = await self._respond(call, under_root=relative is not None)
-            if reply is None:
-                drop_connection(request)
-                return web.Response(status=204)  # never written: the transport is closed
-            status = reply.status
-            return response(reply)
-        finally:
-            self._in_flight -= 1
-            self._finished(entry, status)
-
-    async def _respond(self, call: Call, *, under_root: bool) -> Reply | None:
-        """The reply to send, or None to drop the connection without one."""
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
-        if not under_root:
-            return outside_root(call)  # no gateway, no faults: nothing lives there
-        await self._run_hooks("before", call)
-        reply = await self._faulted(call)
-        await self._run_hooks("after", call)
-        return reply
-
-    async def _run_hooks(self, when: str, call: Call) -> None:
-        for hook in self._hooks[when]:
-            outcome = hook(call.method, call.path, dict(call.query))
-            if outcome is not None:
-                await outcome
-
-    async def _faulted(self, call: Call) -> Reply | None:
-        """The fault plan's answer, or the gateway's when no fault fires."""
-        fault = self.faults.match(call.method, call.path)
-        if fault is None:
-            return self._handle(call)
-        if fault.apply:
-            return await self._apply_first(fault, call)
-        if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
-        return self._apply(fault, call)
-
-    async def _apply_first(self, fault: Fault, call: Call) -> Reply:
-        """The endpoint runs now; the (late, or replaced) answer comes after the delay."""
-        reply = self._handle(call)
-        if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
-        injected = self._injected(fault)
-        return (reply if injected is None else injected).with_headers(fault.headers)
-
-    def accept_order(self, order_id: int) -> int:
-        """The POS accepts a PENDING order: RECEIVED, with a new open receipt; its id."""
-        return self.orders.accept(order_id)
-
-    def _apply(self, fault: Fault, call: Call) -> Reply | None:
-        if fault.reset == "before":
-            return None
-        injected = self._injected(fault)
-        if injected is not None:
-            return self._handle(call, upstream=injected)  # the gateway still admits it
-        if fault.expire_token:
-            self.expire_tokens()
-        reply = self._handle(call)
-        if fault.reset == "after":
-            return None  # the endpoint ran (a close IS applied); the answer is lost
-        if fault.malformed:
-            # A strict prefix of a JSON object is never valid JSON.
-            reply = attrs.evolve(reply, status=200, body=reply.body[: len(reply.body) // 2])
-        return reply.with_headers(fault.headers)
-
-    def _injected(self, fault: Fault) -> Reply | None:
-        """The answer a ``status`` or ``success_false`` fault puts in the endpoint's place."""
-        if fault.status is not None:
-            return fault.status_reply(self._tenant_requests)
-        if fault.success_false:
-            return fault.success_false_reply()
-        return None
-
-    def _handle(self, call: Call, *, upstream: Reply | None = None) -> Reply:
-        try:
-            return self._gateway.handle(call, upstream=upstream)
-        except Exception:
-            # API §6.2: an unhandled gateway error is a 500; log it so tests see why.
-            logger.exception("sandbox failed on %s %s", call.method, call.path)
-            return error_reply(500, "internal_error", "Unhandled gateway error")
-
-    def _arrived(self, call: Call) -> LoggedRequest:
-        """Log a request as it arrives (status 0 until answered), so tests see it at once."""
-        entry = LoggedRequest(
-            method=call.method,
-            path=call.path,
-            query=list(call.query),
-            status=0,
-            started=time.monotonic(),
-            elapsed=0.0,
-            rate_limited=False,
-            headers=logged_headers(call.headers),
-        )
-        self.log.append(entry)
-        return entry
-
-    def _finished(self, entry: LoggedRequest, status: int) -> None:
-        """Replace the arrival entry with the outcome (unless reset_stats dropped it)."""
-        final = attrs.evolve(
-            entry,
-            status=status,
-            elapsed=time.monotonic() - entry.started,
-            rate_limited=status == 429,
-        )
-        for index in range(len(self.log) - 1, -1, -1):
-            if self.log[index] is entry:
-                self.log[index] = final
-                return

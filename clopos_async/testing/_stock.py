@@ -15,7 +15,7 @@ import orjson
 
 from clopos_async._api._endpoints import STOCK_OPERATIONS
 from clopos_async.testing._collections import Handler
-from clopos_async.testing._data import CATALOG, money
+from clopos_async.testing._reference import CATALOG, money
 from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._wire import Call, Rejected, Reply
 
@@ -59,7 +59,7 @@ def _known(store: ReceiptStore, raw_id: str | None) -> int:
 def _operation(line: dict[str, Any], closed_at: str) -> dict[str, Any]:
     product = CATALOG[line["product_id"] - 1]
     count = line["count"]
-    unit_cost = product.price * 35 // 100  # the lines' own cost rate (``_data._line``)
+    unit_cost = product.price * 35 // 100  # the lines' own cost rate (``_lines._line``)
     before = 100 + line["id"] % 50
     storage = product.station_id
     return {

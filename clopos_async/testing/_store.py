@@ -22,14 +22,10 @@ from typing import Any
 import attrs
 import orjson
 
-from clopos_async.testing._data import (
-    CATALOG,
-    LinePlan,
-    ReceiptFactory,
-    build_lines,
-    spread_created_at,
-)
+from clopos_async.testing._data import ReceiptFactory, spread_created_at
+from clopos_async.testing._lines import LinePlan, build_lines
 from clopos_async.testing._query import SORTS, Filter, ReceiptQuery
+from clopos_async.testing._reference import CATALOG
 from clopos_async.testing._wire import compact_json
 
 #: How many include-variant receipts stay serialised (about 3 kB each).

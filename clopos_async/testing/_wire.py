@@ -32,14 +32,27 @@ class Call:
 
 @attrs.frozen(kw_only=True, slots=True)
 class Reply:
-    """One HTTP response: status, JSON body bytes and extra headers."""
+    """One HTTP response the sandbox sends: status, body bytes and extra headers.
+
+    Attributes:
+        status: The HTTP status.
+        body: The body (JSON, unless a fault says otherwise).
+        headers: Extra headers, as (name, value) pairs in order.
+    """
 
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
 
     def with_headers(self, extra: Mapping[str, str]) -> Reply:
-        """This reply with ``extra`` headers added; they replace same-named ones."""
+        """This reply with ``extra`` headers added; they replace same-named ones.
+
+        Args:
+            extra: The headers to add.
+
+        Returns:
+            A new reply (or this one when ``extra`` is empty).
+        """
         if not extra:
             return self
         replaced = {name.lower() for name in extra}
@@ -47,6 +60,14 @@ class Reply:
         return attrs.evolve(self, headers=kept + tuple(extra.items()))
 
     def header(self, name: str) -> str | None:
+        """One header's value, by case-insensitive name.
+
+        Args:
+            name: The header's name.
+
+        Returns:
+            Its value, or None when the reply has none.
+        """
         wanted = name.lower()
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 

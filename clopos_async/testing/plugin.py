@@ -31,7 +31,11 @@ MISSING_ASYNCIO = "the clopos_sandbox fixture needs pytest-asyncio: pip install 
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``clopos_sandbox`` marker (pytest hook)."""
+    """Register the ``clopos_sandbox`` marker (pytest hook).
+
+    Args:
+        config: The pytest configuration.
+    """
     config.addinivalue_line(
         "markers",
         "clopos_sandbox(**kwargs): SandboxServer keyword arguments for the clopos_sandbox fixture",
@@ -39,7 +43,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def sandbox_options(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The SandboxServer keyword arguments for this test: defaults, then its marker's."""
+    """The SandboxServer keyword arguments for this test: defaults, then its marker's.
+
+    Args:
+        request: The requesting test's fixture request.
+
+    Returns:
+        ``DEFAULT_OPTIONS`` updated with the ``clopos_sandbox`` marker's keywords.
+    """
     options = dict(DEFAULT_OPTIONS)
     marker = request.node.get_closest_marker("clopos_sandbox")
     if marker is not None:
@@ -51,7 +62,18 @@ if pytest_asyncio is not None:
 
     @pytest_asyncio.fixture
     async def clopos_sandbox(request: pytest.FixtureRequest) -> AsyncIterator[SandboxServer]:
-        """A started ``SandboxServer`` (200 receipts, seed 0 unless the marker overrides)."""
+        """A started ``SandboxServer`` (200 receipts, seed 0 unless the marker overrides).
+
+        Args:
+            request: The requesting test; its ``clopos_sandbox`` marker's keywords
+                are ``SandboxServer`` arguments.
+
+        Yields:
+            The running sandbox; it stops when the test ends.
+
+        Raises:
+            ClientValueError: A marker keyword is not allowed (named in the message).
+        """
         async with SandboxServer(**sandbox_options(request)) as sandbox:
             yield sandbox
 
@@ -59,5 +81,9 @@ else:  # pragma: no cover - exercised in a pytester subprocess
 
     @pytest.fixture
     def clopos_sandbox() -> SandboxServer:
-        """Fail the test: the async fixture needs pytest-asyncio."""
+        """Fail the test: the async fixture needs pytest-asyncio.
+
+        Returns:
+            Never: the test fails with a message saying what to install.
+        """
         pytest.fail(MISSING_ASYNCIO, pytrace=False)
