@@ -33,10 +33,8 @@ from clopos_async._settings import (
     check_token_store,
     check_venue,
     redis_backend,
+    settings_from_env,
     with_backend,
-)
-from clopos_async._settings import (  # re-exported: where tests have always found it
-    settings_from_env as settings_from_env,
 )
 from clopos_async._stats import ClientStats
 from clopos_async._tenant import tenant_key

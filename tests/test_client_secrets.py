@@ -15,7 +15,7 @@ from clopos_async import (
     Credentials,
     RetryPolicy,
 )
-from clopos_async._client import settings_from_env
+from clopos_async._settings import settings_from_env
 from clopos_async.testing import SandboxServer
 
 FAST = RetryPolicy(max_attempts=2, base=0.01, cap=0.01)
