@@ -23,6 +23,7 @@ from clopos_async import Station, converter
 from clopos_async._errors import ClientValueError, DecodeError
 from clopos_async._wire import (
     WireDatetime,
+    clear_caches,
     decode,
     decode_list,
     encode,
@@ -31,6 +32,8 @@ from clopos_async._wire import (
     parse_iso_utc,
     structure_slow,
 )
+from clopos_async._wire._kinds import _ISO_MEMO
+from clopos_async._wire._kinds import _MONEY_MEMO_MAX as _MEMO_MAX
 from clopos_async.models import EpochMillis, IsoDatetime, VenueMap
 
 
@@ -192,6 +195,49 @@ def test_new_iso_values_encode_in_the_api_form() -> None:
     assert format_iso_utc(decoded.replace(second=54)) == "2026-02-02T13:45:54.000000Z"
     with pytest.raises(ClientValueError, match="an aware datetime is required"):
         format_iso_utc(datetime(2026, 2, 2))
+
+
+def test_repeated_iso_texts_share_one_value_and_keep_their_own_form() -> None:
+    # Included relations repeat one category's timestamps on every product (API §9.8):
+    # the fast path parses each text once. Same instant, other text: its own value.
+    clear_caches()
+    rows = [
+        {"id": 1, "created_at": "2026-02-02T13:45:53.000000Z"},
+        {"id": 2, "created_at": "2026-02-02T13:45:53.000000Z"},
+        {"id": 3, "created_at": "2026-02-02T13:45:53Z"},
+    ]
+    first, second, third = decode_list(Node, copy.deepcopy(rows))
+    assert first.created_at is second.created_at
+    assert third.created_at == first.created_at
+    assert third.created_at is not first.created_at
+    assert [converter.unstructure(node) for node in (first, second, third)] == rows
+    clear_caches()
+    again = decode(Node, copy.deepcopy(rows[0]))
+    assert again.created_at == first.created_at
+    assert again.created_at is not first.created_at
+
+
+def test_the_iso_memo_is_bounded() -> None:
+    clear_caches()
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    rows = [
+        {"id": n, "created_at": (start + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        for n in range(_MEMO_MAX + 10)
+    ]
+    decoded = decode_list(Node, copy.deepcopy(rows))
+    assert len(_ISO_MEMO) <= _MEMO_MAX
+    assert [converter.unstructure(node) for node in decoded] == rows
+
+
+def test_a_zero_offset_other_than_z_is_utc_on_both_paths() -> None:
+    for text in ("2026-02-02T13:45:53+00:00", "2026-02-02T13:45:53-00:00"):
+        clear_caches()
+        fast = decode(Node, {"id": 1, "created_at": text})
+        slow = structure_slow(Node, {"id": 1, "created_at": text}, "")
+        assert fast == slow
+        assert fast.created_at is not None
+        assert fast.created_at.utcoffset() == timedelta(0)
+        assert converter.unstructure(fast) == {"id": 1, "created_at": text}
 
 
 def test_stations_decode_in_both_documented_shapes() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -111,6 +111,9 @@ class WireDatetime(datetime):
         return super().__reduce_ex__(protocol)
 
 
+_ZERO = timedelta(0)
+
+
 def parse_iso_utc(value: str) -> WireDatetime:
     """Parse an ISO 8601 instant in UTC (``…T…Z`` or ``…T…+00:00``, fraction optional).
 
@@ -120,7 +123,9 @@ def parse_iso_utc(value: str) -> WireDatetime:
     if type(value) is not str or len(value) < ISO_MIN_LEN or value[10] != "T":
         raise ValueError(f"expected an ISO 8601 UTC timestamp, got {show(value)}")
     parsed = WireDatetime.fromisoformat(value)
-    if parsed.utcoffset() != timezone.utc.utcoffset(None):
+    # fromisoformat gives the timezone.utc singleton for a zero offset ("Z", "+00:00"):
+    # one identity test instead of two utcoffset() calls on the hot path.
+    if parsed.tzinfo is not timezone.utc and parsed.utcoffset() != _ZERO:
         raise ValueError(f"expected an ISO 8601 UTC timestamp, got {show(value)}")
     parsed._text = value
     return parsed
