@@ -8,12 +8,14 @@ raises, and ``_plans.decode`` hands the value to the diagnosing slow path.
 
 from __future__ import annotations
 
+import functools
 import linecache
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from clopos_async._wire._kinds import Field, Invalid, Kind
+from clopos_async._wire._layouts import by_layout
 
 #: The ``_absent`` of an object that came as PHP's ``[]``: its encoder writes ``[]`` back.
 PHP_EMPTY_MARK: frozenset[str] = frozenset({"[]"})
@@ -102,46 +104,84 @@ class _Emitter:
         arguments = ", ".join(f"{name}={name}" for name in self.names)
         return "\n".join([f"def fast(d, {arguments}):", *body]) + "\n"
 
-    def _head(self) -> list[str]:
+    def layout_source(self, layout: tuple[Any, ...]) -> str | None:
+        """A decoder for objects whose keys come exactly in ``layout``'s order.
+
+        It takes the values by position (``fast(*d.values())``), so a field the layout
+        lacks costs one store of its default, not a lookup. None if a required field is
+        missing: such objects are invalid and go to the generic path.
+        """
+        position = {key: at for at, key in enumerate(layout)}
+        if any(field.required and field.name not in position for field in self.fields):
+            return None
+        self.bind("ABSENT", _ABSENT)  # some kinds' tests name it
+        self.bind("INVALID", Invalid)
+        body = [f"    o = {self._allocate()}"]
+        for index, field in enumerate(self.fields):
+            at = position.get(field.name)
+            if at is None:
+                body.append(f"    {self.store(field.name, self._default(field))}")
+            else:
+                body.extend(self._field(index, field, f"a{at}", may_be_absent=False))
+        absent = frozenset(field.name for field in self.fields if field.name not in position)
+        body.append(f"    {self.store('_absent', self.bind('ABSENT_SET', absent))}")
+        known = {field.name for field in self.fields}
+        unknown = [f"{self.bind('KEY', key)}: a{at}" for at, key in enumerate(layout)
+                   if key not in known]  # fmt: skip
+        body.append(f"    {self.store('extra', '{' + ', '.join(unknown) + '}')}")
+        body.extend(self._finish())
+        parameters = [*(f"a{at}" for at in range(len(layout))), "*"]
+        parameters += [f"{name}={name}" for name in self.names]
+        return "\n".join([f"def layout({', '.join(parameters)}):", *body]) + "\n"
+
+    def _allocate(self) -> str:
         if self.twin is not None:
             # The twin has no __init__, so calling it is the cheapest way to allocate.
-            make = f"{self.bind('BUILDER', self.twin)}()"
-        else:
-            make = f"{self.bind('NEW', object.__new__)}({self.bind('MODEL', self.model)})"
+            return f"{self.bind('BUILDER', self.twin)}()"
+        return f"{self.bind('NEW', object.__new__)}({self.bind('MODEL', self.model)})"
+
+    def _head(self) -> list[str]:
         return [
             "    if d.__class__ is not dict:",
             "        raise INVALID",
             "    g = d.get",
             "    ab = 0",
-            f"    o = {make}",
+            f"    o = {self._allocate()}",
         ]
 
     def _all_fields(self) -> Iterator[str]:
         for index, field in enumerate(self.fields):
-            yield f"    v = g({field.name!r}, ABSENT)"
-            exact = field.kind.exact
-            if exact is None:
-                yield "    c = v.__class__"
-                yield from self._branches(index, field, conversions_first=True)
-            else:
-                # The common case costs one test: the value already has the model's type.
-                yield f"    if v.__class__ is not {exact.__name__}:"
-                if field.kind.fast:
-                    yield "        c = v.__class__"
-                yield from self._indent(self._branches(index, field, conversions_first=False))
-            yield f"    {self.store(field.name, 'v')}"
+            yield from self._field(index, field, f"g({field.name!r}, ABSENT)", may_be_absent=True)
+
+    def _field(self, index: int, field: Field, value: str, *, may_be_absent: bool) -> Iterator[str]:
+        """Read ``value`` into ``v``, check or convert it, and store it on ``o``."""
+        yield f"    v = {value}"
+        branches = functools.partial(self._branches, index, field, may_be_absent=may_be_absent)
+        exact = field.kind.exact
+        if exact is None:
+            yield "    c = v.__class__"
+            yield from branches(conversions_first=True)
+        else:
+            # The common case costs one test: the value already has the model's type.
+            yield f"    if v.__class__ is not {exact.__name__}:"
+            if field.kind.fast:
+                yield "        c = v.__class__"
+            yield from self._indent(branches(conversions_first=False))
+        yield f"    {self.store(field.name, 'v')}"
 
     @staticmethod
     def _indent(lines: Iterator[str]) -> Iterator[str]:
         return ("    " + line for line in lines)
 
-    def _branches(self, index: int, field: Field, *, conversions_first: bool) -> Iterator[str]:
+    def _branches(
+        self, index: int, field: Field, *, conversions_first: bool, may_be_absent: bool
+    ) -> Iterator[str]:
         """An if/elif chain: the kind's conversions, null, absent; else a wrong type."""
         conversions = [
             (test, self._helpers(statement, field.kind)) for test, statement in field.kind.fast
         ]
         null = [("v is None", "pass" if field.nullable else "raise INVALID")]
-        absent = [("v is ABSENT", self._absent(index, field))]
+        absent = [("v is ABSENT", self._absent(index, field))] if may_be_absent else []
         chain = conversions + null + absent if conversions_first else null + absent + conversions
         for position, (test, statement) in enumerate(chain):
             yield f"    {'if' if position == 0 else 'elif'} {test}:"
@@ -183,9 +223,12 @@ class _Emitter:
             f"        {self.store('_absent', empty)}",
             f"        {self.store('extra', f'{unknown} if len(d) > {count} else {{}}')}",
         ]
-        if self.twin is not None:
-            lines.append(f"    o.__class__ = {self.bind('MODEL', self.model)}")
-        return [*lines, "    return o"]
+        return [*lines, *self._finish()]
+
+    def _finish(self) -> list[str]:
+        if self.twin is None:
+            return ["    return o"]
+        return [f"    o.__class__ = {self.bind('MODEL', self.model)}", "    return o"]
 
 
 def _dump_source(fields: Sequence[Field]) -> str:
@@ -223,8 +266,20 @@ def generate(
 ) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     """The generated fast decoder and encoder of ``model``."""
     stem = f"<clopos_async generated {model.__name__}"
-    emitter = _Emitter(model, fields, _layout_twin(model))
-    fast = _compile(emitter.source(), emitter.names, f"{stem} structure>", "fast")
+    twin = _layout_twin(model)
+    emitter = _Emitter(model, fields, twin)
+    generic = _compile(emitter.source(), emitter.names, f"{stem} structure>", "fast")
+
+    def compile_layout(layout: tuple[Any, ...]) -> Callable[..., Any] | None:
+        # A fresh emitter per layout, so its names are only the ones its code uses.
+        layout_emitter = _Emitter(model, fields, twin)
+        source = layout_emitter.layout_source(layout)
+        if source is None:
+            return None
+        filename = f"{stem} structure, layout {len(layout)} keys>"
+        return _compile(source, layout_emitter.names, filename, "layout")  # type: ignore[no-any-return]
+
+    fast = by_layout(generic, compile_layout)
     dumpers: dict[str, Any] = {f"DUMP{i}": f.kind.dump for i, f in enumerate(fields) if f.kind.dump}
     dumpers["PHPMARK"] = PHP_EMPTY_MARK
     dump = _compile(_dump_source(fields), dumpers, f"{stem} unstructure>", "dump")
