@@ -7,9 +7,12 @@ layout's own decoder), against the slow path and the exact wire shape.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import random
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -21,7 +24,7 @@ from clopos_async._wire._fast import generate
 from clopos_async._wire._kinds import Invalid
 from clopos_async._wire._layouts import MAX_LAYOUTS, MAX_SIGHTINGS, by_layout
 from clopos_async._wire._plans import plan_for
-from clopos_async.models import Receipt
+from clopos_async.models import Media, Receipt
 from tests.test_catalog_decode import SAMPLES
 from tests.test_decode_properties import receipt_shaped, valid_receipts
 
@@ -47,12 +50,12 @@ class Recorder:
         self.compiled.append(layout)
         if self.refuse & set(layout):
             return None
-        return lambda *values: ("layout", dict(zip(layout, values, strict=True)))
+        return lambda d, *values: ("layout", dict(zip(layout, values, strict=True)))
 
 
 def test_a_layout_gets_its_decoder_on_its_second_sighting_and_keeps_it() -> None:
     recorder = Recorder()
-    fast = by_layout(recorder.generic, recorder.compile_layout)
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
 
     answers = [fast({"a": i, "b": 2}) for i in range(4)]
 
@@ -64,7 +67,7 @@ def test_a_layout_gets_its_decoder_on_its_second_sighting_and_keeps_it() -> None
 
 def test_another_key_order_is_another_layout() -> None:
     recorder = Recorder()
-    fast = by_layout(recorder.generic, recorder.compile_layout)
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
 
     for _ in range(3):
         fast({"a": 1, "b": 2})
@@ -75,7 +78,7 @@ def test_another_key_order_is_another_layout() -> None:
 
 def test_a_layout_that_can_never_be_valid_stays_on_the_generic_path() -> None:
     recorder = Recorder(refuse=frozenset({"bad"}))
-    fast = by_layout(recorder.generic, recorder.compile_layout)
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
 
     answers = [fast({"bad": i}) for i in range(3)]
 
@@ -84,7 +87,7 @@ def test_a_layout_that_can_never_be_valid_stays_on_the_generic_path() -> None:
 
 def test_layouts_and_sightings_are_bounded() -> None:
     recorder = Recorder()
-    fast = by_layout(recorder.generic, recorder.compile_layout)
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
 
     for n in range(MAX_LAYOUTS + 10):  # each seen twice: only MAX_LAYOUTS get a decoder
         fast({f"k{n}": 1})
@@ -97,10 +100,46 @@ def test_layouts_and_sightings_are_bounded() -> None:
     assert len(recorder.compiled) == MAX_LAYOUTS
 
 
+def test_a_full_sightings_table_is_forgotten_so_a_later_layout_still_gets_its_decoder() -> None:
+    recorder = Recorder()
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
+
+    for n in range(MAX_SIGHTINGS):  # one-off orders fill the table
+        fast({f"once{n}": 1})
+    fast({"late": 1})  # the table is full: it is cleared, and this one counted
+    fast({"once0": 1})  # forgotten: a first sighting again
+    answers = [fast({"late": 1}), fast({"once0": 1})]
+
+    assert recorder.compiled == [("late",), ("once0",)]
+    assert [kind for kind, _ in answers] == ["layout", "layout"]
+
+
+def test_an_object_with_far_more_keys_than_fields_never_gets_a_layout() -> None:
+    recorder = Recorder()
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
+    huge = {f"k{n}": n for n in range(9)}
+
+    answers = [fast(huge) for _ in range(3)]
+
+    assert [kind for kind, _ in answers] == ["generic"] * 3
+    assert recorder.compiled == []
+
+
+def test_a_layout_that_can_never_be_valid_is_compiled_once() -> None:
+    recorder = Recorder(refuse=frozenset({"bad"}))
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
+
+    for _ in range(5):
+        fast({"bad": 1})
+
+    assert recorder.compiled == [("bad",)]
+    assert len(recorder.generic_calls) == 5
+
+
 @pytest.mark.parametrize("value", [[], "x", None, 3, [("a", 1)]])
 def test_a_value_that_is_not_a_dict_is_invalid(value: Any) -> None:
     recorder = Recorder()
-    fast = by_layout(recorder.generic, recorder.compile_layout)
+    fast = by_layout(recorder.generic, recorder.compile_layout, max_keys=8)
 
     with pytest.raises(Invalid):
         fast(value)
@@ -116,20 +155,46 @@ def fresh_decoder(model: type) -> Callable[[Any], Any]:
 
 
 def three_decodes(model: type, wire: Any) -> list[tuple[str, Any]]:
-    """The outcome of decoding ``wire`` three times on one fresh decoder."""
+    """The outcome of decoding ``wire`` three times on one fresh decoder.
+
+    A third decode that succeeds must have run generated layout code (its filename says
+    so), or these tests would pass on the generic path alone.
+    """
     fast = fresh_decoder(model)
     outcomes: list[tuple[str, Any]] = []
-    for _ in range(3):
+    for attempt in range(3):
+        called: set[str] = set()
         try:
-            outcomes.append(("ok", fast(copy.deepcopy(wire))))
+            with profiled(called):
+                outcomes.append(("ok", fast(copy.deepcopy(wire))))
         except Exception as error:  # the fast path may raise anything; decode() falls back
             outcomes.append(("failed", type(error)))
+        else:
+            if attempt == 2 and len(wire) <= len(plan_for(model).fields) + 16:
+                assert any("layout" in name for name in called), called
     return outcomes
+
+
+@contextlib.contextmanager
+def profiled(filenames: set[str]) -> Iterator[None]:
+    """Record the code filename of every Python function called inside the block."""
+
+    def record(frame: FrameType, event: str, arg: Any) -> None:
+        if event == "call":
+            filenames.add(frame.f_code.co_filename)
+
+    sys.setprofile(record)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
 
 
 def assert_same_model(first: Any, second: Any) -> None:
     assert first == second
     assert first.extra == second.extra
+    assert [type(key) for key in first.extra] == [type(key) for key in second.extra]
+    assert first.extra is not second.extra or not first.extra
     assert first._absent == second._absent
     assert list(converter.unstructure(first).items()) == list(
         converter.unstructure(second).items()
@@ -158,6 +223,17 @@ def test_valid_receipts_decode_the_same_on_their_layout(wire: dict[str, Any]) ->
 @given(receipt_shaped)
 def test_any_values_in_receipt_fields_decode_the_same_on_their_layout(wire: Any) -> None:
     assert_agreeing(Receipt, wire)
+
+
+def test_an_unknown_key_equal_to_the_layouts_but_of_another_type_stays_as_sent() -> None:
+    fast = fresh_decoder(Media)
+    for _ in range(3):
+        fast({1: "x"})
+
+    decoded = fast({True: "x"})  # equal to the (1,) layout, whose decoder is reused
+
+    assert [type(key) for key in decoded.extra] == [bool]
+    assert_same_model(decoded, structure_slow(Media, {True: "x"}, "data"))
 
 
 @pytest.mark.parametrize(("model", "wire"), SAMPLES, ids=[m.__name__ for m, _ in SAMPLES])
