@@ -69,6 +69,10 @@ class SteppedClock(FakeClock):
 
     def _step(self, *_: object) -> None:
         """Wake the earliest sleepers if nobody else is working."""
+        if any(woken.cancelled() for _, _, woken in self._asleep):
+            # A cancelled sleeper is awake (running its handler) and holds no place.
+            self._asleep = [entry for entry in self._asleep if not entry[2].cancelled()]
+            heapq.heapify(self._asleep)
         working = sum(1 for task in self._workers if not task.done()) - len(self._asleep)
         if working > 0 or not self._asleep:
             return

@@ -178,7 +178,10 @@ async def test_pacing_uses_the_budget_with_zero_429s() -> None:
     async with SandboxServer(receipts=100, tenant_limit=budget, clock=clock.monotonic) as sb:
         limit = RateLimit(requests=budget.requests, window=budget.window)
         async with client_for(sb, rate_limit=limit, max_concurrency=100, clock=clock) as clopos:
-            await clock.gather(*(clopos.receipts.get(i) for i in range(1, 101)))
+            # A real-time bound: if a worker ever waited on anything but the clock, the
+            # stepped clock would stand still, and this fails instead of hanging CI.
+            gets = clock.gather(*(clopos.receipts.get(i) for i in range(1, 101)))
+            await asyncio.wait_for(gets, timeout=60)
         calls = sb.requests("GET", "/receipts/*")
     assert len(calls) == 100
     assert [c for c in calls if c.status == 429] == []
