@@ -14,14 +14,11 @@ from clopos_async.models.catalog import (
     GroupModificator,
     Media,
     ModificatorGroup,
-    Price,
-    PriceList,
     Product,
     ProductPackage,
     ProductTax,
     ProductType,
     RecipeItem,
-    StopListEntry,
 )
 from clopos_async.models.customers import Balance, Customer, CustomerGroup
 from clopos_async.models.orders import (
@@ -37,17 +34,20 @@ from clopos_async.models.orders import (
     OrderStatus,
 )
 from clopos_async.models.page import Page
+from clopos_async.models.pricing import Price, PriceList, StopListEntry
+from clopos_async.models.receipt_lines import (
+    Modificator,
+    ProductSnapshot,
+    ReceiptProduct,
+    ReceiptProductMeta,
+)
 from clopos_async.models.receipts import (
     CheckCloseEvent,
     ClosedReceipt,
-    Modificator,
     PaymentMethod,
-    ProductSnapshot,
     Receipt,
     ReceiptMeta,
     ReceiptOrderStatus,
-    ReceiptProduct,
-    ReceiptProductMeta,
     ReceiptProperties,
     ReceiptStatus,
     SaleTypeSnapshot,
