@@ -42,47 +42,35 @@ EXIT_MISSED = 1
 Measurer = Callable[[bool], list[Measure]]
 
 
+def _decode_row(key: str, label: str, unit: str, figures: dict[str, float], note: str) -> Measure:
+    """One decode row: ours vs the best pydantic v2 decoder, against ``DECODE_GOAL``."""
+    ratio = figures["ratio_vs_pydantic"]
+    return Measure(
+        key=key,
+        label=label,
+        ours=figures["clopos_us"],
+        baseline=figures["pydantic_best_us"],
+        unit=unit,
+        ratio=ratio,
+        goal=f"<= {DECODE_GOAL:.2f}",
+        passed=ratio <= DECODE_GOAL,
+        note=f"{note}memo cleared each page: {figures['ratio_cold_vs_pydantic']:.3f}x",
+        details=dict(figures),
+    )
+
+
 def decode_measures(quick: bool) -> list[Measure]:
     """The decode row, from ``bench_decode.run`` (µs per receipt, ours vs pydantic v2)."""
-    figures = bench_decode.run(quick=quick)
-    ratio = figures["ratio_vs_pydantic"]
-    return [
-        Measure(
-            key="decode",
-            label=f"decode a {bench_decode.PAGE_SIZE}-receipt page vs pydantic v2",
-            ours=figures["clopos_us"],
-            baseline=figures["pydantic_best_us"],
-            unit="µs/receipt",
-            ratio=ratio,
-            goal=f"<= {DECODE_GOAL:.2f}",
-            passed=ratio <= DECODE_GOAL,
-            note=f"memo cleared each page: {figures['ratio_cold_vs_pydantic']:.3f}x",
-            details=dict(figures),
-        )
-    ]
+    label = f"decode a {bench_decode.PAGE_SIZE}-receipt page vs pydantic v2"
+    return [_decode_row("decode", label, "µs/receipt", bench_decode.run(quick=quick), "")]
 
 
 def decode_products_measures(quick: bool) -> list[Measure]:
     """The products decode row (API §10.11): a 100-product page vs pydantic v2."""
+    label = f"decode a {bench_decode.PRODUCTS_PAGE_SIZE}-product page vs pydantic v2"
     figures = bench_decode.run_products(quick=quick)
-    ratio = figures["ratio_vs_pydantic"]
-    return [
-        Measure(
-            key="decode_products",
-            label=f"decode a {bench_decode.PRODUCTS_PAGE_SIZE}-product page vs pydantic v2",
-            ours=figures["clopos_us"],
-            baseline=figures["pydantic_best_us"],
-            unit="µs/product",
-            ratio=ratio,
-            goal=f"<= {DECODE_GOAL:.2f}",
-            passed=ratio <= DECODE_GOAL,
-            note=(
-                "variants, modificator groups, category and station included; "
-                f"memo cleared each page: {figures['ratio_cold_vs_pydantic']:.3f}x"
-            ),
-            details=dict(figures),
-        )
-    ]
+    note = "variants, modificator groups, category and station included; "
+    return [_decode_row("decode_products", label, "µs/product", figures, note)]
 
 
 def _async(run: Callable[[bool], Coroutine[Any, Any, list[Measure]]]) -> Measurer:
