@@ -455,6 +455,11 @@ async def test_latency_overlaps_concurrent_requests(
         {"path": "/receipts", "attempts": [0]},
         {"path": "/receipts", "attempts": []},
         {"path": "/receipts", "delay": -1},
+        {"path": "/receipts", "delay": float("nan")},
+        {"path": "/receipts", "malformed": "yes"},
+        {"path": "/receipts", "expire_token": 1},
+        {"path": "/receipts", "status": 400, "error": 5},
+        {"path": "/receipts", "status": 400, "message": ["x"]},
     ],
 )
 async def test_bad_fault_arguments_raise_client_value_error(

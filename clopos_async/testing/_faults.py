@@ -8,6 +8,7 @@ the ones that need the network (delays, dropped connections).
 from __future__ import annotations
 
 import fnmatch
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal, TypedDict
 
@@ -170,7 +171,9 @@ class Fault:
     hits: int = 0
 
     def __attrs_post_init__(self) -> None:
+        # Checked once, here: a fault edited afterwards (its counters are) is the test's own.
         _check_path(self.path)
+        _check_kinds(self)
         outcomes = [self.status is not None, self.reset is not None]
         outcomes += [self.malformed, self.success_false, self.expire_token]
         if sum(outcomes) > 1:
@@ -259,8 +262,24 @@ def _check_reset(reset: object) -> None:
 
 
 def _check_delay(delay: object) -> None:
-    if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
+    if (
+        not isinstance(delay, (int, float))
+        or isinstance(delay, bool)
+        or not math.isfinite(delay)
+        or delay < 0
+    ):
         raise ClientValueError(f"delay={delay!r} is not allowed: a number of seconds >= 0")
+
+
+def _check_kinds(fault: Fault) -> None:
+    """The flags are bools and the texts strings (a typo'd value must not pass as truthy)."""
+    for name in ("malformed", "success_false", "expire_token"):
+        if getattr(fault, name).__class__ is not bool:
+            raise ClientValueError(f"{name}={getattr(fault, name)!r} is not allowed: True or False")
+    for name in ("error", "message"):
+        value = getattr(fault, name)
+        if value is not None and not isinstance(value, str):
+            raise ClientValueError(f"{name}={value!r} is not allowed: a string or None")
 
 
 class FaultPlan:
