@@ -98,3 +98,12 @@ async def test_accepting_an_unknown_or_settled_order_names_the_argument(
     with pytest.raises(ClientValueError, match=rf"order_id={settled} is not allowed.*PENDING"):
         sandbox.accept_order(settled)
     assert sandbox.changes == []
+
+
+async def test_the_change_log_cannot_be_replaced_from_under_the_writers(
+    sandbox: SandboxServer,
+) -> None:
+    log = sandbox.changes
+    with pytest.raises(AttributeError):
+        sandbox.changes = []  # type: ignore[misc]
+    assert sandbox.changes is log

@@ -138,13 +138,13 @@ class SandboxServer(SandboxData):
         self.port = port
         self.credentials = _sandbox_credentials(seed)
         self.faults = FaultPlan()
-        self.changes: list[StateChange] = []  # every write applied, in order
+        self._changes: list[StateChange] = []  # every write applied, in order
         self._store = ReceiptStore.generate(
             receipts=receipts, seed=seed, start=start, days=days, open_ratio=open_ratio
         )
         self._issuer = TokenIssuer(credentials=self.credentials, ttl=token_ttl)
-        self._collections = _collections(self.changes)
-        self.orders = OrdersEndpoints(self._store, self.changes)  # .accept(), .create_shape
+        self._collections = _collections(self._changes)
+        self.orders = OrdersEndpoints(self._store, self._changes)  # .accept(), .create_shape
         self.stock = StockOperationsRoute(self._store)
         self._pipeline = Pipeline(
             self._gateway((auth_limit, flood_limit, tenant_limit), clock),
@@ -159,7 +159,7 @@ class SandboxServer(SandboxData):
 
     def _gateway(self, tiers: tuple[RateTier | None, ...], clock: Callable[[], float]) -> Gateway:
         """The gateway in front of every route: tokens and the three tiers (API §7)."""
-        receipts_api = ReceiptsEndpoints(self._store, self.changes)
+        receipts_api = ReceiptsEndpoints(self._store, self._changes)
         routes: list[Routed] = [*self._collections.values(), self.orders, self.stock]
         auth, flood, tenant = tiers
         return Gateway(self._issuer, receipts_api, auth, flood, tenant, collections=routes,
@@ -341,6 +341,11 @@ class SandboxServer(SandboxData):
             if (wanted is None or entry.method == wanted)
             and (path is None or fnmatch.fnmatchcase(entry.path, path))
         ]
+
+    @property
+    def changes(self) -> list[StateChange]:
+        """Every write applied, in order: the one log the writers append to (read-only)."""
+        return self._changes
 
     @property
     def closes(self) -> list[CloseRecord]:
