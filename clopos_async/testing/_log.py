@@ -58,9 +58,11 @@ class StateChange:
     """One write the sandbox applied, logged in ``SandboxServer.changes`` in order.
 
     Every write appends exactly one: a close, a ``PATCH`` of a receipt, a created
-    customer, a created, cancelled or accepted order. A rejected write or a repeat
-    that changes nothing (cancelling an order twice) appends none, so "exactly one
-    state change" is ``len(sandbox.changes_to(resource, action)) == 1`` for any write.
+    customer, a created, cancelled or accepted order. A rejected write appends none
+    (cancelling an order twice is rejected the second time), so "exactly one state
+    change" is ``len(sandbox.changes_to(resource, action)) == 1`` for any write. A
+    ``PATCH`` is applied, and logged, each time it is sent, even with the same values:
+    it sets state, so the client may retry it (DESIGN §2).
 
     Attributes:
         resource: The collection written: ``"receipts"``, ``"customers"`` or ``"orders"``.
