@@ -22,7 +22,7 @@ from clopos_async.testing._collections import Collection, Handler, pagination_re
 from clopos_async.testing._collections import parse_list_query as _page_of
 from clopos_async.testing._customer_rules import check_unique, new_customer, parse_create
 from clopos_async.testing._log import StateChange
-from clopos_async.testing._query import invalid
+from clopos_async.testing._query import filter_groups, invalid
 from clopos_async.testing._wire import Call, Rejected, Reply, compact_json, object_reply
 
 _GROUPS = (("My customers", "my_customers", None, 0), ("VIP", None, "percentage", 10),
@@ -33,7 +33,6 @@ _NAMES = ("Aysel Mammadova", "Rashad Aliyev", "Leyla Hasanova", "Murad Guliyev",
           "Rauf Hasanli", "Zaur Aliyev", "Konul Mammadova", "Emil Quliyev", "Samira Aliyeva",
           "Vugar Nabiyev", "Ilaha Rahimova", "Ramil Aliyev")  # fmt: skip
 _WITH = re.compile(r"with\[(\d*)\]")
-_FILTER = re.compile(r"filters\[(\d+)\]\[([01])\]")
 
 
 def group_rows() -> list[dict[str, Any]]:
@@ -166,18 +165,12 @@ def _includes(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
 
 def _filters(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """``filters[N][0]`` = field, ``filters[N][1]`` = value (API §8, §9.5)."""
-    parts: dict[str, dict[str, str]] = {}
-    for key, value in pairs:
-        match = _FILTER.fullmatch(key)
-        if match is not None:
-            parts.setdefault(match[1], {})[match[2]] = value
     fields = tuple(f.name for f in CUSTOMERS.filters)
     checked = []
-    for index, part in sorted(parts.items(), key=lambda item: int(item[0])):
-        field, wanted = part.get("0", ""), part.get("1")
-        if field not in fields or wanted is None:
+    for index, field, values in filter_groups(pairs):
+        if field not in fields:
             raise invalid(f"filters[{index}]", field, "a field among " + ", ".join(fields))
-        checked.append((field, wanted))
+        checked.append((field, values[-1]))
     return checked
 
 

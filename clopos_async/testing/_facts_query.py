@@ -16,11 +16,9 @@ import attrs
 from clopos_async._api import Endpoint, Param, SortSyntax, ValueType
 from clopos_async.testing._collections import ListQuery, parse_list_query
 from clopos_async.testing._collections import _param as plain_param
-from clopos_async.testing._query import integer, invalid
-from clopos_async.testing._wire import Rejected
+from clopos_async.testing._query import filter_groups, integer, invalid
 
 _WITH = re.compile(r"with\[(\d*)\]")
-_FILTER = re.compile(r"filters\[(\d+)\]\[([01])\](?:\[(\d+)\])?")
 _NESTED_SORT = {"sort[0][0]", "sort[0][1]"}
 
 
@@ -75,37 +73,15 @@ def parse_filters(
     endpoint: Endpoint, pairs: Iterable[tuple[str, str]]
 ) -> dict[str, tuple[object, ...]]:
     """``filters[N][0]=field`` with ``[1]=value`` or ``[1][M]=value``, typed by the facts."""
-    fields: dict[str, str] = {}
-    values: dict[str, list[str]] = {}
-    for key, value in pairs:
-        match = _FILTER.fullmatch(key)
-        if match is None:
-            if key == "filters" or key.startswith("filters["):
-                raise invalid(key, value, "use filters[N][0]=field and filters[N][1]=value")
-            continue
-        if match[2] == "0" and match[3] is None:
-            fields[match[1]] = value
-        elif match[2] == "1":
-            values.setdefault(match[1], []).append(value)
-        else:
-            raise invalid(key, value, "filters[N][0] holds a field name, not an array")
     found: dict[str, tuple[object, ...]] = {}
-    for index in sorted(set(fields) | set(values), key=int):
-        fact = _filter_fact(endpoint, index, fields.get(index), values.get(index))
+    for index, field, raws in filter_groups(pairs):
+        fact = endpoint.filter(field)
+        if fact is None:
+            names = ", ".join(f.name for f in endpoint.filters)
+            raise invalid(f"filters[{index}][0]", field, f"one of {names}")
         name = f"filters[{index}][1]"
-        found[fact.name] = tuple(_typed(fact, name, raw) for raw in values[index])
+        found[fact.name] = tuple(_typed(fact, name, raw) for raw in raws)
     return found
-
-
-def _filter_fact(endpoint: Endpoint, index: str, field: str | None, raw: object) -> Param:
-    if field is None or not raw:
-        missing = f"filters[{index}][0]" if field is None else f"filters[{index}][1]"
-        raise Rejected(400, "invalid_parameter", f"{missing} is missing")
-    fact = endpoint.filter(field)
-    if fact is None:
-        names = ", ".join(f.name for f in endpoint.filters)
-        raise invalid(f"filters[{index}][0]", field, f"one of {names}")
-    return fact
 
 
 def _typed(fact: Param, name: str, raw: str) -> object:

@@ -25,7 +25,7 @@ import orjson
 from clopos_async._api._endpoints import ORDER, ORDERS
 from clopos_async.testing._collections import pagination_reply, parse_list_query
 from clopos_async.testing._log import StateChange
-from clopos_async.testing._query import invalid
+from clopos_async.testing._query import filter_groups, invalid
 from clopos_async.testing._reference import SALE_TYPES
 from clopos_async.testing._store import ReceiptStore
 from clopos_async.testing._wire import Call, Rejected, Reply, object_reply
@@ -33,7 +33,6 @@ from clopos_async.testing._wire import Call, Rejected, Reply, object_reply
 CreateShape = Literal["payload", "order"]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WITH = re.compile(r"with\[\d*\]")
-_FILTER = re.compile(r"filters\[(\d+)\]\[([01])\](?:\[\d+\])?")
 _STATUSES = ("PENDING", "RECEIVED", "IGNORE", "DELIVERED")
 #: Customers orders refer to by id (``with[]=customer``; API §10.6 keeps more fields).
 CUSTOMERS: dict[int, dict[str, Any]] = {
@@ -257,18 +256,10 @@ def _includes(pairs: Iterable[tuple[str, str]], allowed: tuple[str, ...]) -> fro
 
 
 def _filtered(row: dict[str, Any], pairs: Iterable[tuple[str, str]]) -> bool:
-    fields: dict[str, str] = {}
-    values: dict[str, set[str]] = {}
-    for key, value in pairs:
-        match = _FILTER.fullmatch(key)
-        if match is not None and match[2] == "0":
-            fields[match[1]] = value
-        elif match is not None:
-            values.setdefault(match[1], set()).add(value)
-    for index, field in fields.items():
+    for index, field, values in filter_groups(pairs):
         if ORDERS.filter(field) is None:
             raise invalid(f"filters[{index}][0]", field, "an order field")
-        if str(row.get(field)) not in values.get(index, set()):
+        if str(row.get(field)) not in values:
             return False
     return True
 

@@ -130,35 +130,46 @@ def _date(scalars: dict[str, str], name: str) -> date | None:
         raise invalid(name, raw, "a date YYYY-MM-DD") from None
 
 
-def _filters(pairs: tuple[tuple[str, str], ...]) -> tuple[Filter, ...]:
-    """``filters[N][0]=field`` with ``filters[N][1]=value`` or ``filters[N][1][M]=value``."""
+def filter_groups(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, list[str]]]:
+    """The ``filters[N]`` of a query in N's order, as ``(N, field, values)`` (API §8).
+
+    ``filters[N][0]=field`` with ``filters[N][1]=value`` or ``filters[N][1][M]=value``;
+    every list endpoint reads them so. A key of the family in another form, or an N
+    without its field or its values, is the server's 400.
+    """
     fields: dict[str, str] = {}
-    values: dict[str, dict[str, str]] = {}
+    values: dict[str, list[str]] = {}
     for key, value in pairs:
         match = _FILTER.fullmatch(key)
         if match is None:
             if key == "filters" or key.startswith("filters["):
                 raise invalid(key, value, "use filters[N][0]=field and filters[N][1]=value")
             continue
-        index, part, member = match[1], match[2], match[3]
-        if part == "0" and member is None:
-            fields[index] = value
-        elif part == "1":
-            values.setdefault(index, {})["" if member is None else member] = value
+        if match[2] == "0" and match[3] is None:
+            fields[match[1]] = value
+        elif match[2] == "1":
+            values.setdefault(match[1], []).append(value)
         else:
             raise invalid(key, value, "filters[N][0] holds a field name, not an array")
-    indexes = sorted(set(fields) | set(values), key=lambda index: (len(index), index))
-    return tuple(_filter(index, fields.get(index), values.get(index)) for index in indexes)
+    groups = []
+    for index in sorted(set(fields) | set(values), key=int):
+        field, raw = fields.get(index), values.get(index)
+        if field is None or not raw:
+            missing = f"filters[{index}][0]" if field is None else f"filters[{index}][1]"
+            raise Rejected(400, "invalid_parameter", f"{missing} is missing")
+        groups.append((index, field, raw))
+    return groups
 
 
-def _filter(index: str, field: str | None, raw_values: dict[str, str] | None) -> Filter:
-    if field is None or not raw_values:
-        missing = f"filters[{index}][0]" if field is None else f"filters[{index}][1]"
-        raise Rejected(400, "invalid_parameter", f"{missing} is missing")
+def _filters(pairs: tuple[tuple[str, str], ...]) -> tuple[Filter, ...]:
+    return tuple(_filter(*group) for group in filter_groups(pairs))
+
+
+def _filter(index: str, field: str, raw_values: list[str]) -> Filter:
     if field not in FILTER_FIELDS:
         raise invalid(f"filters[{index}][0]", field, f"one of {', '.join(FILTER_FIELDS)}")
     numbers = set()
-    for raw in raw_values.values():
+    for raw in raw_values:
         if not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_DIGITS:
             raise invalid(f"filters[{index}][1]", raw, f"{field} takes integer values")
         numbers.add(int(raw))
