@@ -23,6 +23,36 @@ MAX_LAYOUTS = 32
 MAX_SIGHTINGS = 256
 
 
+class _Layouts:
+    """One model's layout decoders and the key orders waiting for their second sighting."""
+
+    def __init__(
+        self,
+        generic: Callable[[Any], Any],
+        compile_layout: Callable[[tuple[Any, ...]], Callable[..., Any] | None],
+    ) -> None:
+        self.generic, self.compile_layout = generic, compile_layout
+        self.decoders: dict[tuple[Any, ...], Callable[..., Any]] = {}
+        self.sightings: set[tuple[Any, ...]] = set()
+
+    def refused(self, d: Any, *values: Any) -> Any:
+        """The decoder of a layout that can never be valid: no second compile attempt."""
+        return self.generic(d)
+
+    def first_sightings(self, d: dict[Any, Any], layout: tuple[Any, ...]) -> Any:
+        """Decode ``d`` (no decoder for ``layout`` yet), counting or compiling its layout."""
+        if layout not in self.sightings:
+            if len(self.sightings) >= MAX_SIGHTINGS:
+                self.sightings.clear()  # one-off orders must not keep the next real one out
+            self.sightings.add(layout)
+            return self.generic(d)
+        self.sightings.discard(layout)
+        if len(self.decoders) >= MAX_LAYOUTS:
+            return self.generic(d)
+        decoder = self.decoders[layout] = self.compile_layout(layout) or self.refused
+        return decoder(d, *d.values())
+
+
 def by_layout(
     generic: Callable[[Any], Any],
     compile_layout: Callable[[tuple[Any, ...]], Callable[..., Any] | None],
@@ -41,23 +71,8 @@ def by_layout(
     Returns:
         The decoder; like ``generic``, it raises (``Invalid`` or anything) on bad input.
     """
-    layouts: dict[tuple[Any, ...], Callable[..., Any]] = {}
-    sightings: set[tuple[Any, ...]] = set()
-
-    def refused(d: Any, *values: Any) -> Any:
-        return generic(d)  # a layout that can never be valid: no second compile attempt
-
-    def first_sightings(d: dict[Any, Any], layout: tuple[Any, ...]) -> Any:
-        if layout not in sightings:
-            if len(sightings) >= MAX_SIGHTINGS:
-                sightings.clear()  # one-off orders must not keep the next real one out
-            sightings.add(layout)
-            return generic(d)
-        sightings.discard(layout)
-        if len(layouts) >= MAX_LAYOUTS:
-            return generic(d)
-        decoder = layouts[layout] = compile_layout(layout) or refused
-        return decoder(d, *d.values())
+    table = _Layouts(generic, compile_layout)
+    decoders, first_sightings = table.decoders, table.first_sightings  # fast locals
 
     def fast(d: Any) -> Any:
         if d.__class__ is not dict:
@@ -65,7 +80,7 @@ def by_layout(
         if len(d) > max_keys:
             return generic(d)
         layout = tuple(d)
-        decoder = layouts.get(layout)
+        decoder = decoders.get(layout)
         if decoder is not None:
             return decoder(d, *d.values())
         return first_sightings(d, layout)
